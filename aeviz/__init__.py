@@ -1,0 +1,3 @@
+"""aeviz: touch autoencoders and (transposed) convolutions."""
+
+__version__ = "0.1.0"
