@@ -249,7 +249,10 @@ def conv_matrix(input_shape, k, stride=1, padding=0, dilation=1) -> np.ndarray:
 
     ``C @ x.ravel() == conv2d(x, k, ...).ravel()`` and, for the same geometry,
     ``(C.T @ y.ravel()).reshape(input_shape) == conv_transpose2d(y, k, ...)``: this
-    is why the transposed convolution is called "transposed".
+    is why the transposed convolution is called "transposed". That last identity
+    needs ``output_padding=0`` only when the stride divides ``in + 2p − span``
+    exactly; otherwise the remainder is the output_padding that restores
+    ``input_shape`` (a stride-2 conv maps 5 and 6 to 3: the transpose must pick one).
     """
     k = _as_array(k, "k")
     g = ConvGeometry(pair(input_shape, "input_shape"), k.shape, stride, padding, dilation)
@@ -308,11 +311,17 @@ def receptive_field(out_index, k_shape, stride=1, padding=0, dilation=1, *,
     """
     oi, oj = pair(out_index, "out_index")
     kh, kw = pair(k_shape, "k_shape")
-    if input_shape is not None:
+    if input_shape is None:  # still check the parameters, on an input the kernel just covers
+        d = pair(dilation, "dilation")
+        cover = (max(d[0], 1) * (kh - 1) + 1, max(d[1], 1) * (kw - 1) + 1)
+        g = ConvGeometry(cover, (kh, kw), stride, padding, dilation)
+        if min(oi, oj) < 0:
+            raise ValueError(f"output cell {(oi, oj)} has a negative index")
+    else:
         g = ConvGeometry(pair(input_shape, "input_shape"), (kh, kw), stride, padding, dilation)
         if not (0 <= oi < g.output_shape[0] and 0 <= oj < g.output_shape[1]):
             raise ValueError(f"output cell {(oi, oj)} is outside the {_size(g.output_shape)} output")
-    (sh, sw), (ph, pw), (dh, dw) = pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation")
+    (sh, sw), (ph, pw), (dh, dw) = g.stride, g.padding, g.dilation
     taps = []
     for a in range(kh):
         for b in range(kw):
