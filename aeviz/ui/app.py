@@ -1,0 +1,133 @@
+"""Start the GUI, or render every page to PNG without showing a window."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from aeviz.ui import errors, themes
+from aeviz.ui.app_state import AppState
+from aeviz.ui.settings import Settings, load_settings
+
+
+def _warm_up_heavy_imports() -> None:
+    """Import torch off the GUI thread once the window is up, so pages open instantly."""
+    def work():
+        try:
+            import torch  # noqa: F401
+        except Exception:  # a page that needs torch reports the problem itself
+            pass
+    threading.Thread(target=work, name="aeviz-warm-up", daemon=True).start()
+
+
+class FirstPaintProbe(QObject):
+    """Prints "painted" when any widget of the window first paints (used by bench/startup.py)."""
+
+    painted = Signal()
+
+    def __init__(self, window):
+        super().__init__(window)
+        self._done = False
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if not self._done and event.type() == QEvent.Paint:
+            self._done = True
+            print("painted", flush=True)
+            QTimer.singleShot(0, self.painted.emit)
+        return False
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("aeviz")
+    app.setOrganizationName("aeviz")
+    return app
+
+
+def make_state(app: QApplication, language: str | None, theme: str | None, zoom: float | None,
+               presentation: bool | None, persist: bool = True) -> tuple[AppState, str | None]:
+    """Settings from the file, overridden by command-line options."""
+    settings, warning = load_settings() if persist else (Settings(), None)
+    if language:
+        settings.language = language
+    if theme:
+        settings.theme = theme
+    if zoom is not None:
+        settings.zoom = zoom
+    if presentation is not None:
+        settings.presentation = presentation
+    state = AppState(settings, base_point_size=max(10.0, app.font().pointSizeF()))
+    state.persist = persist
+    themes.apply_theme(app, state.theme)
+    state.apply_font()
+    return state, warning
+
+
+def run_gui(language=None, theme=None, zoom=None, presentation=None) -> int:
+    from aeviz.ui.main_window import MainWindow
+
+    app = create_application()
+    errors.setup_logging()
+    errors.install_exception_hooks()
+    state, warning = make_state(app, language, theme, zoom, presentation)
+    window = MainWindow(state, settings_warning=warning)
+    window.resize(1280, 820)
+    if state.settings.presentation:
+        window.showFullScreen()
+    else:
+        window.show()
+    QTimer.singleShot(0, _warm_up_heavy_imports)
+    if os.environ.get("AEVIZ_QUIT_AFTER_PAINT"):  # bench/startup.py: report the first paint, then quit
+        probe = FirstPaintProbe(window)
+        probe.painted.connect(app.quit)
+    return app.exec()
+
+
+def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zoom=None,
+                       presentation: bool = False, pages: list[str] | None = None) -> list[Path]:
+    """Render each page to ``out_dir/<page>.png`` offscreen; returns the files written."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from aeviz.core.persist import atomic_write_bytes
+    from aeviz.ui.main_window import MainWindow
+    from aeviz.ui.pages import page_ids
+
+    app = create_application()
+    errors.install_exception_hooks()
+    state, _warning = make_state(app, language or "en", theme, zoom, False, persist=False)
+    state.set_presentation(presentation)
+    window = MainWindow(state)
+    width, height = (1920, 1080) if state.scale >= 1.5 else (1440, 900)
+    window.resize(width, height)
+    window.show()
+    out = Path(out_dir)
+    written = []
+    for page_id in pages or page_ids():
+        window.show_page(page_id)
+        page = window.page(page_id)
+        page.prepare_for_screenshot()
+        deadline = time.monotonic() + 0.3
+        while time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        path = out / f"{page_id}.png"
+        atomic_write_bytes(path, window_png(window))
+        written.append(path)
+    window.close()
+    app.processEvents()
+    return written
+
+
+def window_png(window) -> bytes:
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.WriteOnly)
+    window.grab().save(buffer, "PNG")
+    return bytes(buffer.data())

@@ -1,0 +1,116 @@
+"""The shared, observable state of the classroom controls.
+
+Pages never read the settings file: they hold an ``AppState`` and react to its
+signals (language, theme, scale). The main window is the only writer.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from aeviz.ui import i18n, themes
+from aeviz.ui.settings import ZOOM_MAX, ZOOM_MIN, Settings
+
+ZOOM_STEPS = (0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+PRESENTATION_POINT_SIZE = 20.0  # text at least 20 pt in presentation mode (1080p projector)
+
+
+class AppState(QObject):
+    language_changed = Signal(str)
+    theme_changed = Signal(str)
+    scale_changed = Signal(float)
+    presentation_changed = Signal(bool)
+
+    def __init__(self, settings: Settings, base_point_size: float = 10.0, parent: QObject | None = None):
+        super().__init__(parent)
+        self.settings = settings.validated()
+        self.base_point_size = base_point_size
+        self.persist = True  # False for screenshots: they never touch the user's settings file
+        if not self.settings.language:
+            self.settings.language = i18n.system_language()
+        i18n.set_language(self.settings.language)
+
+    # --- read side -------------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        return self.settings.language
+
+    @property
+    def theme(self) -> str:
+        return self.settings.theme
+
+    @property
+    def colors(self) -> themes.ThemeColors:
+        return themes.colors(self.settings.theme)
+
+    @property
+    def scale(self) -> float:
+        """Factor for every size on screen: fonts, grid cells, plot text."""
+        zoom = self.settings.zoom
+        if self.settings.presentation:
+            zoom *= max(2.0, PRESENTATION_POINT_SIZE / self.base_point_size)
+        return zoom
+
+    def point_size(self, relative: float = 1.0) -> float:
+        return self.base_point_size * self.scale * relative
+
+    def font(self, relative: float = 1.0, bold: bool = False) -> QFont:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(self.point_size(relative))
+        font.setBold(bold)
+        return font
+
+    def px(self, size: float) -> int:
+        """A length in pixels at the current scale (cell sizes, margins)."""
+        return max(1, round(size * self.scale))
+
+    # --- write side ------------------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        if language == self.settings.language:
+            return
+        i18n.set_language(language)
+        self.settings.language = language
+        self.language_changed.emit(language)
+
+    def set_theme(self, theme: str) -> None:
+        if theme not in themes.theme_names() or theme == self.settings.theme:
+            return
+        self.settings.theme = theme
+        app = QApplication.instance()
+        if app is not None:
+            themes.apply_theme(app, theme)
+        self.theme_changed.emit(theme)
+
+    def set_zoom(self, zoom: float) -> None:
+        zoom = min(ZOOM_MAX, max(ZOOM_MIN, float(zoom)))
+        if abs(zoom - self.settings.zoom) < 1e-9:
+            return
+        self.settings.zoom = zoom
+        self._emit_scale()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > self.settings.zoom + 1e-6), ZOOM_MAX))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self.settings.zoom - 1e-6), ZOOM_MIN))
+
+    def set_presentation(self, on: bool) -> None:
+        if bool(on) == self.settings.presentation:
+            return
+        self.settings.presentation = bool(on)
+        self.presentation_changed.emit(bool(on))
+        self._emit_scale()
+
+    def apply_font(self) -> None:
+        """Scale the application font: every widget without its own font follows."""
+        app = QApplication.instance()
+        if app is not None:
+            font = QFont(app.font())
+            font.setPointSizeF(self.point_size())
+            app.setFont(font)
+
+    def _emit_scale(self) -> None:
+        self.apply_font()
+        self.scale_changed.emit(self.scale)

@@ -1,0 +1,293 @@
+"""The main window: sidebar of pages by lesson, menus, classroom controls.
+
+Pages are built on first visit (start-up pays only for the home page). The window
+owns the settings: every change of language, theme, zoom or presentation mode is
+saved at once, atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget, QWidget,
+)
+
+from aeviz import __version__
+from aeviz.core.persist import atomic_write_bytes
+from aeviz.ui import workers
+from aeviz.ui.app_state import AppState
+from aeviz.ui.i18n import LANGUAGE_NAMES, LANGUAGES, add_strings, tr
+from aeviz.ui.pages import PAGES, PageSpec, spec_for
+from aeviz.ui.pages.base import Page
+from aeviz.ui.settings import save_settings
+from aeviz.ui.themes import theme_names
+
+add_strings({
+    "app.name": {"en": "aeviz — autoencoders, hands on", "fr": "aeviz — les auto-encodeurs en pratique"},
+    "menu.file": {"en": "&File", "fr": "&Fichier"},
+    "menu.view": {"en": "&View", "fr": "&Affichage"},
+    "menu.help": {"en": "&Help", "fr": "&Aide"},
+    "action.export_png": {"en": "Export view as PNG…", "fr": "Exporter la vue en PNG…"},
+    "action.quit": {"en": "Quit", "fr": "Quitter"},
+    "action.presentation": {"en": "Presentation mode", "fr": "Mode présentation"},
+    "action.zoom_in": {"en": "Zoom in", "fr": "Zoom avant"},
+    "action.zoom_out": {"en": "Zoom out", "fr": "Zoom arrière"},
+    "action.zoom_reset": {"en": "Reset zoom", "fr": "Zoom normal"},
+    "menu.theme": {"en": "Theme", "fr": "Thème"},
+    "theme.light": {"en": "Light", "fr": "Clair"},
+    "theme.dark": {"en": "Dark", "fr": "Sombre"},
+    "theme.high-contrast": {"en": "High contrast", "fr": "Contraste élevé"},
+    "menu.language": {"en": "Language", "fr": "Langue"},
+    "action.about": {"en": "About aeviz", "fr": "À propos d'aeviz"},
+    "lesson.0": {"en": "Start", "fr": "Départ"},
+    "lesson.1": {"en": "Lesson 1 · The autoencoder", "fr": "Leçon 1 · L'auto-encodeur"},
+    "lesson.2": {"en": "Lesson 2 · Convolutions", "fr": "Leçon 2 · Convolutions"},
+    "lesson.3": {"en": "Lesson 3 · Applications", "fr": "Leçon 3 · Applications"},
+    "export.filter": {"en": "PNG image (*.png)", "fr": "Image PNG (*.png)"},
+    "export.failed": {"en": "The image could not be saved:\n{error}", "fr": "L'image n'a pas pu être enregistrée :\n{error}"},
+    "export.done": {"en": "Saved {path}", "fr": "Enregistré : {path}"},
+    "settings.warning": {
+        "en": "The settings file could not be read; defaults are used. ({detail})",
+        "fr": "Le fichier de réglages est illisible ; les réglages par défaut sont utilisés. ({detail})",
+    },
+    "about.title": {"en": "About aeviz", "fr": "À propos d'aeviz"},
+    "about.text": {
+        "en": "<h3>aeviz {version}</h3><p>Touch autoencoders and (transposed) convolutions — a companion "
+              "to the course <i>Deep learning par la pratique</i>.</p><p><b>Data:</b> the MNIST database of "
+              "handwritten digits, by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, under the Creative "
+              "Commons Attribution-Share Alike 3.0 licence.</p><p>Built with PySide6 (Qt), pyqtgraph, PyTorch, "
+              "NumPy and Pillow.</p>",
+        "fr": "<h3>aeviz {version}</h3><p>Manipulez les auto-encodeurs et les convolutions (transposées) — "
+              "un compagnon du cours <i>Deep learning par la pratique</i>.</p><p><b>Données :</b> la base MNIST de "
+              "chiffres manuscrits, de Yann LeCun, Corinna Cortes et Christopher J.C. Burges, sous licence Creative "
+              "Commons Attribution - Partage dans les mêmes conditions 3.0.</p><p>Réalisé avec PySide6 (Qt), "
+              "pyqtgraph, PyTorch, NumPy et Pillow.</p>",
+    },
+})
+
+_log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, state: AppState, settings_warning: str | None = None):
+        super().__init__()
+        self.state = state
+        self.pages: dict[str, Page] = {}
+        self._actions: list[tuple[QAction, str]] = []
+        self._menus: list[tuple[object, str]] = []
+        self._normal_geometry = None
+
+        self.sidebar = QListWidget(objectName="sidebar")
+        self.sidebar.setFocusPolicy(Qt.StrongFocus)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_sidebar()
+        self._build_menus()
+        self.sidebar.currentItemChanged.connect(self._on_sidebar_changed)
+
+        state.language_changed.connect(self._on_language_changed)
+        state.scale_changed.connect(self._on_scale_changed)
+        state.theme_changed.connect(self._on_settings_changed)
+        state.presentation_changed.connect(self._on_presentation_changed)
+        self.retranslate()
+        self._on_scale_changed(state.scale)
+        self.show_page("home")
+        if settings_warning:
+            QTimer.singleShot(0, lambda: self.statusBar().showMessage(tr("settings.warning", detail=settings_warning), 15000))
+
+    # --- navigation --------------------------------------------------------------------------
+    def _build_sidebar(self) -> None:
+        lesson = None
+        for spec in PAGES:
+            if spec.lesson != lesson and spec.lesson != 0:
+                lesson = spec.lesson
+                header = QListWidgetItem()
+                header.setFlags(Qt.NoItemFlags)
+                header.setData(Qt.UserRole, None)
+                header.setData(Qt.UserRole + 1, f"lesson.{spec.lesson}")
+                self.sidebar.addItem(header)
+            item = QListWidgetItem()
+            item.setData(Qt.UserRole, spec.page_id)
+            item.setData(Qt.UserRole + 1, spec.title_key)
+            self.sidebar.addItem(item)
+
+    def page(self, page_id: str) -> Page:
+        """The page with this id, built on first use."""
+        if page_id not in self.pages:
+            spec: PageSpec | None = spec_for(page_id)
+            if spec is None:
+                raise KeyError(f"no page {page_id!r}")
+            page = spec.load_class()(self.state)
+            if hasattr(page, "navigate"):
+                page.navigate.connect(self.show_page)
+            self.pages[page_id] = page
+            self.stack.addWidget(page)
+        return self.pages[page_id]
+
+    def show_page(self, page_id: str) -> None:
+        self.stack.setCurrentWidget(self.page(page_id))
+        for row in range(self.sidebar.count()):
+            if self.sidebar.item(row).data(Qt.UserRole) == page_id:
+                self.sidebar.setCurrentRow(row)
+                break
+
+    def current_page(self) -> Page:
+        return self.stack.currentWidget()
+
+    def _on_sidebar_changed(self, current: QListWidgetItem | None, _previous) -> None:
+        if current is not None and current.data(Qt.UserRole):
+            page_id = current.data(Qt.UserRole)
+            if self.stack.currentWidget() is not self.pages.get(page_id):
+                self.stack.setCurrentWidget(self.page(page_id))
+
+    # --- menus -------------------------------------------------------------------------------
+    def _action(self, key: str, slot, shortcut=None, checkable=False) -> QAction:
+        action = QAction(self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+        action.setCheckable(checkable)
+        self._actions.append((action, key))
+        return action
+
+    def _menu(self, parent, key: str):
+        menu = parent.addMenu("")
+        self._menus.append((menu, key))
+        return menu
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = self._menu(bar, "menu.file")
+        file_menu.addAction(self._action("action.export_png", self.export_view_dialog, QKeySequence("Ctrl+E")))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("action.quit", self.close, QKeySequence.Quit))
+
+        view_menu = self._menu(bar, "menu.view")
+        self.presentation_action = self._action(
+            "action.presentation", lambda checked: self.state.set_presentation(checked), QKeySequence("F11"), True)
+        self.presentation_action.setChecked(self.state.settings.presentation)
+        view_menu.addAction(self.presentation_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("action.zoom_in", self.state.zoom_in,
+                                         [QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence.ZoomIn]))
+        view_menu.addAction(self._action("action.zoom_out", self.state.zoom_out,
+                                         [QKeySequence("Ctrl+-"), QKeySequence.ZoomOut]))
+        view_menu.addAction(self._action("action.zoom_reset", lambda: self.state.set_zoom(1.0), QKeySequence("Ctrl+0")))
+        view_menu.addSeparator()
+        theme_menu = self._menu(view_menu, "menu.theme")
+        self.theme_actions = QActionGroup(self)
+        for name in theme_names():
+            action = self._action(f"theme.{name}", lambda _c=False, n=name: self.state.set_theme(n), checkable=True)
+            action.setData(name)
+            action.setChecked(name == self.state.theme)
+            self.theme_actions.addAction(action)
+            theme_menu.addAction(action)
+        language_menu = self._menu(view_menu, "menu.language")
+        self.language_actions = QActionGroup(self)
+        for language in LANGUAGES:
+            action = QAction(LANGUAGE_NAMES[language], self, checkable=True)  # a language's own name
+            action.setData(language)
+            action.setChecked(language == self.state.language)
+            action.triggered.connect(lambda _c=False, l=language: self.state.set_language(l))
+            self.language_actions.addAction(action)
+            language_menu.addAction(action)
+
+        help_menu = self._menu(bar, "menu.help")
+        help_menu.addAction(self._action("action.about", self.show_about))
+
+    # --- reactions to the shared state --------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("app.name"))
+        for action, key in self._actions:
+            action.setText(tr(key))
+        for menu, key in self._menus:
+            menu.setTitle(tr(key))
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            item.setText(tr(item.data(Qt.UserRole + 1)))
+        self._style_sidebar()
+
+    def _style_sidebar(self) -> None:
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            is_header = item.data(Qt.UserRole) is None
+            item.setFont(self.state.font(0.9 if is_header else 1.1, bold=is_header))
+            if is_header:
+                item.setForeground(self.palette().placeholderText())
+        width = max(self.sidebar.sizeHintForColumn(0), self.state.px(180)) + self.state.px(24)
+        self.sidebar.setFixedWidth(width)
+
+    def _on_language_changed(self, language: str) -> None:
+        for action in self.language_actions.actions():
+            action.setChecked(action.data() == language)
+        self.retranslate()
+        self._on_settings_changed()
+
+    def _on_scale_changed(self, _scale: float) -> None:
+        self._style_sidebar()
+        self.menuBar().setFont(self.state.font())
+        self._on_settings_changed()
+
+    def _on_presentation_changed(self, on: bool) -> None:
+        self.presentation_action.setChecked(on)
+        if on:
+            self.showFullScreen()
+        elif self.isFullScreen():
+            self.showNormal()
+
+    def _on_settings_changed(self, *_args) -> None:
+        for action in self.theme_actions.actions():
+            action.setChecked(action.data() == self.state.theme)
+        if not self.state.persist:
+            return
+        try:
+            save_settings(self.state.settings)
+        except OSError as exc:
+            _log.warning("settings not saved: %s", exc)
+
+    # --- file and help -----------------------------------------------------------------------
+    def render_current_png(self) -> bytes:
+        buffer = QBuffer()
+        buffer.open(QIODevice.WriteOnly)
+        self.current_page().grab().save(buffer, "PNG")
+        return bytes(buffer.data())
+
+    def export_view(self, path: str) -> None:
+        atomic_write_bytes(path, self.render_current_png())
+
+    def export_view_dialog(self) -> None:
+        default = f"aeviz-{self.current_page().page_id}.png"
+        path, _ = QFileDialog.getSaveFileName(self, tr("action.export_png"), default, tr("export.filter"))
+        if not path:
+            return
+        if not path.lower().endswith(".png"):
+            path += ".png"
+        try:
+            self.export_view(path)
+        except OSError as exc:
+            QMessageBox.warning(self, tr("action.export_png"), tr("export.failed", error=exc))
+            return
+        self.statusBar().showMessage(tr("export.done", path=path), 8000)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, tr("about.title"), tr("about.text", version=__version__))
+
+    # --- shutdown ----------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        for page in self.pages.values():
+            try:
+                page.shutdown()
+            except Exception:
+                _log.exception("page %s did not shut down cleanly", page.page_id)
+        workers.stop_all(timeout_ms=1000)
+        self._on_settings_changed()
+        super().closeEvent(event)

@@ -1,0 +1,42 @@
+"""The registry of pages shown in the sidebar, in course order.
+
+Modules are imported on first visit, so start-up pays only for the home page. A page
+that is not ready is not listed here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from aeviz.ui.i18n import add_strings
+
+# Sidebar titles live here, not in the page modules, which load only on first visit.
+add_strings({
+    "page.home": {"en": "Home", "fr": "Accueil"},
+})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    page_id: str
+    title_key: str
+    module: str
+    class_name: str
+    lesson: int  # 0: not tied to a lesson (home)
+
+    def load_class(self):
+        return getattr(importlib.import_module(self.module), self.class_name)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "page.home", "aeviz.ui.pages.home", "HomePage", 0),
+)
+
+
+def page_ids() -> tuple[str, ...]:
+    return tuple(spec.page_id for spec in PAGES)
+
+
+def spec_for(page_id: str) -> PageSpec | None:
+    return next((spec for spec in PAGES if spec.page_id == page_id), None)

@@ -1,0 +1,77 @@
+"""What every page shares: a title, translated texts, scaled fonts, clean shutdown.
+
+A page binds its static texts once with ``bind_text``; language switches and zoom
+changes then reach them without per-page bookkeeping. Pages with dynamic texts
+override ``retranslate`` (and call the base).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from aeviz.ui.app_state import AppState
+from aeviz.ui.i18n import tr
+
+
+class Page(QWidget):
+    #: stable identifier: screenshot file name, home-page links, settings
+    page_id = "page"
+    #: i18n key of the page's title in the sidebar
+    title_key = "page.title"
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self._bound_texts: list[tuple[Callable[[str], None], str, dict]] = []
+        self._scaled_fonts: list[tuple[QWidget, float, bool]] = []
+        state.language_changed.connect(self._on_language_changed)
+        state.scale_changed.connect(self._on_scale_changed)
+        state.theme_changed.connect(self._on_theme_changed)
+
+    # --- helpers for subclasses -------------------------------------------------------------
+    def bind_text(self, setter: Callable[[str], None], key: str, **values: object) -> None:
+        """Call ``setter(tr(key))`` now and again at each language change."""
+        self._bound_texts.append((setter, key, values))
+        setter(tr(key, **values))
+
+    def heading(self, key: str, relative: float = 1.6) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        self.bind_text(label.setText, key)
+        self.scale_font(label, relative, bold=True)
+        return label
+
+    def scale_font(self, widget: QWidget, relative: float, bold: bool = False) -> None:
+        """Keep ``widget``'s font at ``relative`` × the app font across zoom changes."""
+        self._scaled_fonts.append((widget, relative, bold))
+        widget.setFont(self.state.font(relative, bold))
+
+    # --- hooks -------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        for setter, key, values in self._bound_texts:
+            setter(tr(key, **values))
+
+    def rescale(self) -> None:
+        for widget, relative, bold in self._scaled_fonts:
+            widget.setFont(self.state.font(relative, bold))
+
+    def retheme(self) -> None:
+        """Redraw custom colours; widgets using the palette follow on their own."""
+
+    def prepare_for_screenshot(self) -> None:
+        """Finish any background loading synchronously (used by ``--screenshot``)."""
+
+    def shutdown(self) -> None:
+        """Stop this page's workers; called when the window closes."""
+
+    # --- signal plumbing ---------------------------------------------------------------------
+    def _on_language_changed(self, _language: str) -> None:
+        self.retranslate()
+
+    def _on_scale_changed(self, _scale: float) -> None:
+        self.rescale()
+
+    def _on_theme_changed(self, _theme: str) -> None:
+        self.retheme()

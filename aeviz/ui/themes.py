@@ -1,0 +1,93 @@
+"""Light, dark and high-contrast themes for widgets, custom drawings and plots.
+
+Custom widgets (grids, matrices, plots) read ``colors(theme)`` instead of
+hard-coding colours, so a theme switch reaches every drawing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+@dataclass(frozen=True)
+class ThemeColors:
+    window: str
+    panel: str
+    text: str
+    muted: str       # secondary text, dimmed zeros
+    accent: str      # links, selection, the current cell
+    highlight: str   # linked cells (window, row, column)
+    highlight2: str  # a second linked set
+    border: str
+    positive: str    # diverging colour map, > 0
+    negative: str    # diverging colour map, < 0
+    plot_bg: str
+    plot_fg: str
+    series: tuple[str, ...]  # colour-blind-safe line colours (Okabe–Ito)
+
+
+_OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+_THEMES = {
+    "light": ThemeColors(
+        window="#f6f6f4", panel="#ffffff", text="#1b1b1b", muted="#9a9a9a", accent="#0b5cad",
+        highlight="#ffd54f", highlight2="#8fd3ff", border="#c8c8c8", positive="#b2182b",
+        negative="#2166ac", plot_bg="#ffffff", plot_fg="#1b1b1b", series=_OKABE_ITO,
+    ),
+    "dark": ThemeColors(
+        window="#1e1f22", panel="#2a2b2f", text="#ececec", muted="#7d7d80", accent="#6cb6ff",
+        highlight="#b58900", highlight2="#1f6f99", border="#45464b", positive="#ef8a62",
+        negative="#67a9cf", plot_bg="#1e1f22", plot_fg="#ececec",
+        series=("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#ffffff"),
+    ),
+    "high-contrast": ThemeColors(
+        window="#000000", panel="#000000", text="#ffffff", muted="#bdbdbd", accent="#ffff00",
+        highlight="#ffff00", highlight2="#00ffff", border="#ffffff", positive="#ff6e40",
+        negative="#40c4ff", plot_bg="#000000", plot_fg="#ffffff",
+        series=("#ffff00", "#00ffff", "#ff80ff", "#80ff80", "#ff9e40", "#ffffff", "#40c4ff", "#ff6e40"),
+    ),
+}
+
+
+def theme_names() -> tuple[str, ...]:
+    return tuple(_THEMES)
+
+
+def colors(theme: str) -> ThemeColors:
+    return _THEMES.get(theme, _THEMES["light"])
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever reads better on ``background``."""
+    color = QColor(background)
+    luminance = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
+    return "#000000" if luminance > 140 else "#ffffff"
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Fusion style with a palette built from the theme colours."""
+    c = colors(theme)
+    app.setStyle("Fusion")
+    palette = QPalette()
+    roles = {
+        QPalette.Window: c.window, QPalette.WindowText: c.text, QPalette.Base: c.panel,
+        QPalette.AlternateBase: c.window, QPalette.Text: c.text, QPalette.Button: c.panel,
+        QPalette.ButtonText: c.text, QPalette.ToolTipBase: c.panel, QPalette.ToolTipText: c.text,
+        QPalette.Highlight: c.accent, QPalette.HighlightedText: text_on(c.accent), QPalette.Link: c.accent,
+        QPalette.PlaceholderText: c.muted, QPalette.BrightText: c.highlight, QPalette.Mid: c.border,
+    }
+    for role, value in roles.items():
+        palette.setColor(role, QColor(value))
+    for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):
+        palette.setColor(QPalette.Disabled, role, QColor(c.muted))
+    app.setPalette(palette)
+    border_width = 2 if theme == "high-contrast" else 1
+    app.setStyleSheet(
+        f"QFrame#card {{ background: {c.panel}; border: {border_width}px solid {c.border}; border-radius: 6px; }}"
+        f"QListWidget#sidebar {{ background: {c.panel}; border: none; border-right: {border_width}px solid {c.border}; }}"
+        f"QListWidget#sidebar::item {{ padding: 4px 6px; }}"
+        f"QListWidget#sidebar::item:selected {{ background: {c.accent}; color: {text_on(c.accent)}; }}"
+    )

@@ -1,0 +1,66 @@
+"""Test set-up: offscreen Qt, private config/data directories, strict translations,
+and a guard that fails any test leaving a worker thread or a window behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before any QApplication exists (pytest-qt creates it lazily).
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["AEVIZ_STRICT_I18N"] = "1"
+_private = tempfile.mkdtemp(prefix="aeviz-tests-")
+os.environ["AEVIZ_CONFIG_DIR"] = os.path.join(_private, "config")
+os.environ["AEVIZ_DATA_DIR"] = os.path.join(_private, "data")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers(request):
+    yield
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        return
+    from PySide6.QtWidgets import QApplication
+    from aeviz.ui import workers
+
+    leftover_tasks = workers.running_tasks()
+    workers.stop_all(timeout_ms=3000)
+    app = QApplication.instance()
+    visible = [w for w in app.topLevelWidgets() if w.isVisible()] if app else []
+    for widget in visible:
+        widget.close()
+    assert not leftover_tasks, f"test left {len(leftover_tasks)} worker thread(s) running"
+    assert not visible, f"test left windows open: {[type(w).__name__ for w in visible]}"
+
+
+@pytest.fixture
+def settings_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEVIZ_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path / "config"
+
+
+@pytest.fixture
+def app_state(qapp, settings_dir):
+    from aeviz.ui import i18n
+    from aeviz.ui.app_state import AppState
+    from aeviz.ui.settings import Settings
+
+    state = AppState(Settings(language="en"), base_point_size=10.0)
+    state.apply_font()
+    yield state
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def main_window(qtbot, app_state):
+    from aeviz.ui.main_window import MainWindow
+
+    window = MainWindow(app_state)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()

@@ -1,0 +1,40 @@
+import json
+
+from aeviz.ui.settings import Settings, load_settings, save_settings
+
+
+def test_round_trip(tmp_path):
+    path = tmp_path / "settings.json"
+    save_settings(Settings(language="fr", theme="dark", zoom=1.5, presentation=True), path)
+    loaded, warning = load_settings(path)
+    assert warning is None
+    assert loaded == Settings(language="fr", theme="dark", zoom=1.5, presentation=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temp file left behind
+
+
+def test_missing_file_gives_defaults_silently(tmp_path):
+    assert load_settings(tmp_path / "nope.json") == (Settings(), None)
+
+
+def test_corrupt_file_falls_back_with_a_warning(tmp_path):
+    path = tmp_path / "settings.json"
+    for content in (b"{not json", b"\xff\xfe\x00garbage", b"[1, 2, 3]", b'{"zoom": "huge", "theme": 3}'):
+        path.write_bytes(content)
+        settings, warning = load_settings(path)
+        assert warning and str(path) in warning
+        assert settings.theme == "light" and 0.5 <= settings.zoom <= 3.0
+
+
+def test_out_of_range_values_are_clamped(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"zoom": 40, "language": "de", "unknown_key": 1}))
+    settings, warning = load_settings(path)
+    assert settings.zoom == 3.0 and settings.language == ""
+    assert warning is not None
+
+
+def test_unreadable_directory_instead_of_file(tmp_path):
+    path = tmp_path / "settings.json"
+    path.mkdir()
+    settings, warning = load_settings(path)
+    assert settings == Settings() and warning

@@ -1,0 +1,58 @@
+import threading
+import time
+
+from aeviz.ui.workers import Task, running_tasks
+
+
+def _counting(n, delay=0.0):
+    for i in range(n):
+        time.sleep(delay)
+        yield i
+    return "done"
+
+
+def test_progress_then_result_on_the_gui_thread(qtbot):
+    seen, results, threads = [], [], []
+    task = Task(lambda: _counting(5))
+    task.progress.connect(seen.append)
+    task.result.connect(results.append)
+    task.progress.connect(lambda _v: threads.append(threading.current_thread()))
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        task.start()
+    assert seen == [0, 1, 2, 3, 4] and results == ["done"]
+    assert not running_tasks()
+
+
+def test_plain_function_result(qtbot):
+    results = []
+    task = Task(lambda: 6 * 7)
+    task.result.connect(results.append)
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        task.start()
+    assert results == [42]
+
+
+def test_cancel_stops_between_yields_and_calls_back(qtbot):
+    stopped = []
+    task = Task(lambda: _counting(10_000, 0.01), on_cancel=lambda: stopped.append(True))
+    results = []
+    task.result.connect(results.append)
+    task.start()
+    qtbot.wait(50)
+    assert task.stop(timeout_ms=2000)
+    qtbot.wait(20)
+    assert stopped == [True] and results == []
+    assert not task.is_running()
+
+
+def test_error_is_reported_not_raised(qtbot):
+    def broken():
+        yield 1
+        raise ValueError("bad input file")
+
+    errors = []
+    task = Task(broken)
+    task.error.connect(lambda message, details: errors.append((message, details)))
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        task.start()
+    assert errors[0][0] == "bad input file" and "ValueError" in errors[0][1]
