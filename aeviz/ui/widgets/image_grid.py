@@ -1,0 +1,131 @@
+"""A grid of small grayscale images (digits, reconstructions, decoded codes).
+
+All images are assembled into one mosaic with numpy and painted as a single QImage,
+scaled with nearest-neighbour so pixels stay visible: redrawing 32 digits costs one
+drawImage, which keeps live training previews cheap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+def to_uint8(images: np.ndarray) -> np.ndarray:
+    """(N, H, W) or (N, 1, H, W) floats in [0, 1] (or uint8) → uint8 (N, H, W)."""
+    array = np.asarray(images)
+    if array.ndim == 4:
+        array = array[:, 0]
+    if array.ndim == 2:
+        array = array[None]
+    if array.dtype == np.uint8:
+        return np.ascontiguousarray(array)
+    return np.ascontiguousarray((np.clip(np.nan_to_num(array, nan=0.0), 0.0, 1.0) * 255 + 0.5).astype(np.uint8))
+
+
+def mosaic(images: np.ndarray, columns: int, gap: int = 1, background: int = 0) -> np.ndarray:
+    """Tile (N, H, W) uint8 images row-major into one 2-D uint8 array."""
+    count, height, width = images.shape
+    columns = max(1, min(columns, count)) if count else 1
+    rows = max(1, -(-count // columns))
+    out = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), background, np.uint8)
+    for index in range(count):
+        r, c = divmod(index, columns)
+        out[r * (height + gap):r * (height + gap) + height, c * (width + gap):c * (width + gap) + width] = images[index]
+    return out
+
+
+class ImageGrid(QWidget):
+    """Shows images in a grid; clicking one emits its index."""
+
+    clicked = Signal(int)
+
+    def __init__(self, state, columns: int = 8, cell: int = 56, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.columns = columns
+        self.cell = cell  # on-screen size of one image at zoom 1
+        self._images = np.zeros((0, 28, 28), np.uint8)
+        self._qimage: QImage | None = None
+        self._buffer: np.ndarray | None = None
+        self._captions: list[str] = []
+        self._selected: int | None = None
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+        state.scale_changed.connect(self._relayout)
+        state.theme_changed.connect(lambda _t: self.update())
+
+    def set_images(self, images: np.ndarray, captions: list[str] | None = None) -> None:
+        self._images = to_uint8(images)
+        self._captions = list(captions or [])
+        gap = 1
+        self._buffer = mosaic(self._images, self.columns, gap=gap, background=0)
+        height, width = self._buffer.shape
+        self._qimage = QImage(self._buffer.data, width, height, width, QImage.Format_Grayscale8)
+        self._relayout()
+
+    def images(self) -> np.ndarray:
+        return self._images
+
+    def set_selected(self, index: int | None) -> None:
+        self._selected = index
+        self.update()
+
+    def _cell_px(self) -> int:
+        return self.state.px(self.cell)
+
+    def _caption_px(self) -> int:
+        return self.state.px(18) if self._captions else 0
+
+    def _relayout(self, *_args) -> None:
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        count = len(self._images)
+        columns = max(1, min(self.columns, count or 1))
+        rows = max(1, -(-count // columns))
+        step = self._cell_px() + self.state.px(4)
+        return QSize(columns * step, rows * (step + self._caption_px()))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def cell_rect(self, index: int) -> QRect:
+        r, c = divmod(index, self.columns)
+        step = self._cell_px() + self.state.px(4)
+        return QRect(c * step, r * (step + self._caption_px()), self._cell_px(), self._cell_px())
+
+    def index_at(self, x: float, y: float) -> int | None:
+        for index in range(len(self._images)):
+            if self.cell_rect(index).contains(int(x), int(y)):
+                return index
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        index = self.index_at(event.position().x(), event.position().y())
+        if index is not None:
+            self.clicked.emit(index)
+
+    def paintEvent(self, _event) -> None:
+        if self._qimage is None or not len(self._images):
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.SmoothPixmapTransform, False)
+        _count, height, width = self._images.shape
+        colors = self.state.colors
+        painter.setFont(self.state.font(0.85))
+        for index in range(len(self._images)):
+            rect = self.cell_rect(index)
+            r, c = divmod(index, self.columns)
+            source = QRectF(c * (width + 1), r * (height + 1), width, height)
+            painter.drawImage(QRectF(rect), self._qimage, source)
+            if index == self._selected:
+                painter.setPen(QPen(QColor(colors.accent), self.state.px(3)))
+                painter.drawRect(rect.adjusted(-2, -2, 2, 2))
+            if index < len(self._captions):
+                painter.setPen(QColor(colors.text))
+                caption_rect = QRect(rect.left(), rect.bottom() + 2, rect.width() + self.state.px(4), self._caption_px())
+                painter.drawText(caption_rect, Qt.AlignHCenter | Qt.AlignTop, self._captions[index])
+        painter.end()

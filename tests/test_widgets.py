@@ -1,0 +1,42 @@
+import numpy as np
+
+from aeviz.ui.widgets.image_grid import ImageGrid, mosaic, to_uint8
+from aeviz.ui.widgets.plots import ThemedPlot
+
+
+def test_mosaic_places_each_image_row_major():
+    images = np.stack([np.full((2, 3), i, np.uint8) for i in range(5)])
+    tiled = mosaic(images, columns=2, gap=1, background=255)
+    assert tiled.shape == (3 * 3 - 1, 2 * 4 - 1)
+    assert tiled[0, 0] == 0 and tiled[0, 4] == 1 and tiled[3, 0] == 2 and tiled[6, 0] == 4
+    assert tiled[6, 4] == 255  # the empty sixth cell keeps the background
+
+
+def test_to_uint8_clips_and_rounds():
+    out = to_uint8(np.array([[[-1.0, 0.5, 2.0, np.nan]]]))
+    assert out.tolist() == [[[0, 128, 255, 0]]]
+
+
+def test_image_grid_hit_testing_and_zoom(qtbot, app_state):
+    grid = ImageGrid(app_state, columns=4)
+    qtbot.addWidget(grid)
+    grid.set_images(np.random.default_rng(0).random((8, 28, 28)))
+    clicked = []
+    grid.clicked.connect(clicked.append)
+    rect = grid.cell_rect(5)
+    assert grid.index_at(rect.center().x(), rect.center().y()) == 5
+    width = grid.sizeHint().width()
+    app_state.set_zoom(2.0)
+    assert grid.sizeHint().width() > 1.8 * width
+    app_state.set_zoom(1.0)
+
+
+def test_themed_plot_follows_theme(qtbot, app_state):
+    plot = ThemedPlot(app_state)
+    qtbot.addWidget(plot)
+    line = plot.line("train", 0)
+    line.setData([0, 1], [1, 0])
+    assert plot.line("train") is line
+    app_state.set_theme("dark")
+    assert plot.backgroundBrush().color().name() == app_state.colors.plot_bg
+    app_state.set_theme("light")
