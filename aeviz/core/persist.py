@@ -20,6 +20,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) ->
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); keep the target's mode, or the usual 0644.
+        os.chmod(tmp_name, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
