@@ -1,0 +1,253 @@
+"""A custom-painted grid of numbers: inputs, kernels, outputs, the unrolled matrix C.
+
+Made for a projector: big numbers in every cell, zeros dimmed, highlights drawn as
+outlines (solid for the main linked set, dashed for the second, a thick double frame
+for the current cell) on top of a fill, so nothing is told by colour alone. Hatched
+cells (padding, cropped border) and cross-hatched ones (output_padding) are drawn
+too. Only the exposed cells are painted, so a 64×100 matrix in a scroll area stays
+fast; Ctrl + wheel (or ``set_zoom``) changes this view's own zoom.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from aeviz.ui.themes import text_on
+from aeviz.ui.widgets import fmt_num
+
+NONE, HATCH, CROSS = 0, 1, 2
+
+
+def lerp_color(a: QColor, b: QColor, t: float) -> QColor:
+    t = min(1.0, max(0.0, t))
+    return QColor(round(a.red() + (b.red() - a.red()) * t), round(a.green() + (b.green() - a.green()) * t),
+                  round(a.blue() + (b.blue() - a.blue()) * t))
+
+
+class MatrixView(QWidget):
+    cellHovered = Signal(int, int)   # (-1, -1) when the mouse leaves
+    cellClicked = Signal(int, int)
+
+    def __init__(self, state, base_cell: float = 34, font_rel: float = 1.15, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.base_cell = base_cell
+        self.font_rel = font_rel
+        self.zoom = 1.0
+        self.caption = ""
+        self.color_mode = None     # None | "heat" | "diverging"
+        self.show_numbers = True
+        self._data = np.zeros((1, 1))
+        self._texts: list[list[str]] = [["0"]]
+        self._zero = np.ones((1, 1), bool)
+        self._marks = np.zeros((1, 1), np.int8)
+        self.hl: set = set()
+        self.hl2: set = set()
+        self.current = None
+        self.rows: set = set()
+        self.cols: set = set()
+        self.row_kind = "hl"
+        self.col_kind = "hl2"
+        self.window_rect = None    # (r0, c0, r1, c1) inclusive: the kernel window frame
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self._relayout()
+
+    # --- data -------------------------------------------------------------------------------
+    def set_data(self, data, marks=None) -> None:
+        data = np.asarray(data)
+        if data.ndim == 1:
+            data = data[:, None]
+        shape_changed = data.shape != self._data.shape
+        self._data = data
+        self._zero = data == 0
+        self._texts = [[fmt_num(v) for v in row] for row in data.tolist()]
+        self._marks = np.zeros(data.shape, np.int8) if marks is None else np.asarray(marks, np.int8)
+        if shape_changed:
+            self.clear_marks(update=False)
+        self._relayout()
+        self.update()
+
+    def data(self) -> np.ndarray:
+        return self._data
+
+    def set_caption(self, text: str) -> None:
+        if text != self.caption:
+            self.caption = text
+            self._relayout()
+            self.update()
+
+    def clear_marks(self, update: bool = True) -> None:
+        self.hl, self.hl2, self.rows, self.cols = set(), set(), set(), set()
+        self.current = None
+        self.window_rect = None
+        if update:
+            self.update()
+
+    def set_marks(self, hl=(), hl2=(), current=None, rows=(), cols=(), window=None) -> None:
+        self.hl, self.hl2 = set(hl), set(hl2)
+        self.current = current
+        self.rows, self.cols = set(rows), set(cols)
+        self.window_rect = window
+        self.update()
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = min(4.0, max(0.3, float(zoom)))
+        self._relayout()
+        self.update()
+
+    def rescale(self) -> None:
+        self._relayout()
+        self.update()
+
+    # --- geometry ---------------------------------------------------------------------------
+    def _relayout(self) -> None:
+        font = self.state.font(self.font_rel)
+        font.setPointSizeF(max(4.0, font.pointSizeF() * self.zoom))
+        self._font = font
+        fm = QFontMetrics(font)
+        widest = max((fm.horizontalAdvance(t) for row in self._texts for t in row), default=0)
+        base = self.state.px(self.base_cell) * self.zoom
+        self.cell_w = max(4, round(max(base, widest + fm.height() * 0.5 if self.show_numbers else 0)))
+        self.cell_h = max(4, round(max(base, fm.height() * 1.25 if self.show_numbers else 0)))
+        self._numbers_fit = self.show_numbers and self.cell_h >= fm.height() * 0.9
+        cap_font = self.state.font(1.0, bold=True)
+        self._cap_font = cap_font
+        self.top = QFontMetrics(cap_font).height() + self.state.px(4) if self.caption else 0
+        self.margin = self.state.px(3)
+        rows, cols = self._data.shape
+        w = max(2 * self.margin + cols * self.cell_w,
+                QFontMetrics(cap_font).horizontalAdvance(self.caption) + 2 * self.margin if self.caption else 0)
+        self._size = QSize(w, self.top + 2 * self.margin + rows * self.cell_h)
+        self.setFixedSize(self._size)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return self._size
+
+    def cell_rect(self, r: int, c: int) -> QRect:
+        return QRect(self.margin + c * self.cell_w, self.top + self.margin + r * self.cell_h, self.cell_w, self.cell_h)
+
+    def cell_at(self, pos: QPoint):
+        c = (pos.x() - self.margin) // self.cell_w
+        r = (pos.y() - self.top - self.margin) // self.cell_h
+        if pos.x() >= self.margin and pos.y() >= self.top + self.margin and \
+                0 <= r < self._data.shape[0] and 0 <= c < self._data.shape[1]:
+            return int(r), int(c)
+        return None
+
+    # --- events -----------------------------------------------------------------------------
+    def mouseMoveEvent(self, event) -> None:
+        cell = self.cell_at(event.position().toPoint())
+        if cell != getattr(self, "_hover", None):
+            self._hover = cell
+            self.cellHovered.emit(*(cell or (-1, -1)))
+
+    def leaveEvent(self, event) -> None:
+        self._hover = None
+        self.cellHovered.emit(-1, -1)
+
+    def mousePressEvent(self, event) -> None:
+        cell = self.cell_at(event.position().toPoint())
+        if cell is not None and event.button() == Qt.LeftButton:
+            self.cellClicked.emit(*cell)
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.ControlModifier:
+            self.set_zoom(self.zoom * (1.15 if event.angleDelta().y() > 0 else 1 / 1.15))
+            event.accept()
+        else:
+            event.ignore()
+
+    # --- painting ---------------------------------------------------------------------------
+    def _fill(self, r: int, c: int, colors) -> QColor:
+        v = float(self._data[r, c])
+        if self.color_mode == "heat":
+            top = float(np.max(self._data)) or 1.0
+            return lerp_color(QColor(colors.panel), QColor(colors.accent), 0.75 * v / top)
+        if self.color_mode == "diverging":
+            vmax = float(np.max(np.abs(self._data))) or 1.0
+            end = colors.positive if v > 0 else colors.negative
+            return lerp_color(QColor(colors.panel), QColor(end), abs(v) / vmax)
+        if self.color_mode == "gray":
+            top = float(np.max(self._data)) or 1.0
+            return lerp_color(QColor("#000000"), QColor("#ffffff"), v / top)
+        return QColor(colors.panel)
+
+    def paintEvent(self, event) -> None:
+        colors = self.state.colors
+        p = QPainter(self)
+        exposed = event.rect()
+        if self.caption:
+            p.setFont(self._cap_font)
+            p.setPen(QColor(colors.text))
+            p.drawText(QRect(self.margin, 0, self.width(), self.top), Qt.AlignLeft | Qt.AlignVCenter, self.caption)
+        rows, cols = self._data.shape
+        r0 = max(0, (exposed.top() - self.top - self.margin) // self.cell_h)
+        r1 = min(rows - 1, (exposed.bottom() - self.top - self.margin) // self.cell_h)
+        c0 = max(0, (exposed.left() - self.margin) // self.cell_w)
+        c1 = min(cols - 1, (exposed.right() - self.margin) // self.cell_w)
+        p.setFont(self._font)
+        grid_pen = QPen(QColor(colors.border), 1)
+        hl, hl2 = QColor(colors.highlight), QColor(colors.highlight2)
+        hatch = QBrush(QColor(colors.muted), Qt.BDiagPattern)
+        cross = QBrush(QColor(colors.muted), Qt.DiagCrossPattern)
+        text_c, muted_c = QColor(colors.text), QColor(colors.muted)
+        heat = self.color_mode is not None
+        for r in range(r0, r1 + 1):
+            in_row = r in self.rows
+            for c in range(c0, c1 + 1):
+                rect = self.cell_rect(r, c)
+                fill = self._fill(r, c, colors) if heat else None
+                if (r, c) in self.hl or (r, c) == self.current or (in_row and self.row_kind == "hl") or (c in self.cols and self.col_kind == "hl"):
+                    fill = hl
+                elif (r, c) in self.hl2 or (in_row and self.row_kind == "hl2") or (c in self.cols and self.col_kind == "hl2"):
+                    fill = hl2
+                p.fillRect(rect, fill if fill is not None else QColor(colors.panel))
+                mark = self._marks[r, c]
+                if mark:
+                    p.fillRect(rect, hatch if mark == HATCH else cross)
+                p.setPen(grid_pen)
+                p.drawRect(rect.adjusted(0, 0, -1, -1))
+                if self._numbers_fit:
+                    if fill is not None and fill not in (hl, hl2):
+                        pen = QColor(text_on(fill.name()))
+                    elif fill is not None:
+                        pen = QColor(text_on(fill.name()))
+                    else:
+                        pen = muted_c if (self._zero[r, c] or mark) else text_c
+                    p.setPen(pen)
+                    p.drawText(rect, Qt.AlignCenter, self._texts[r][c])
+        self._paint_outlines(p, colors)
+        p.end()
+
+    def _paint_outlines(self, p: QPainter, colors) -> None:
+        w = max(2, self.state.px(2))
+        p.setBrush(Qt.NoBrush)
+        dark = QColor(colors.text)
+        pen = QPen(dark, w)
+        p.setPen(pen)
+        for r, c in self.hl:
+            p.drawRect(self.cell_rect(r, c).adjusted(w // 2, w // 2, -w, -w))
+        for r in self.rows:
+            rect = self.cell_rect(r, 0).united(self.cell_rect(r, self._data.shape[1] - 1))
+            p.setPen(QPen(dark, w, Qt.SolidLine if self.row_kind == "hl" else Qt.DashLine))
+            p.drawRect(rect.adjusted(0, 0, -1, -1))
+        for c in self.cols:
+            rect = self.cell_rect(0, c).united(self.cell_rect(self._data.shape[0] - 1, c))
+            p.setPen(QPen(dark, w, Qt.SolidLine if self.col_kind == "hl" else Qt.DashLine))
+            p.drawRect(rect.adjusted(0, 0, -1, -1))
+        p.setPen(QPen(dark, w, Qt.DashLine))
+        for r, c in self.hl2:
+            p.drawRect(self.cell_rect(r, c).adjusted(w // 2, w // 2, -w, -w))
+        if self.window_rect is not None:
+            r0, c0, r1, c1 = self.window_rect
+            p.setPen(QPen(QColor(colors.accent), 2 * w))
+            p.drawRect(self.cell_rect(r0, c0).united(self.cell_rect(r1, c1)).adjusted(w, w, -w, -w))
+        if self.current is not None:
+            rect = self.cell_rect(*self.current)
+            p.setPen(QPen(QColor(colors.accent), 2 * w))
+            p.drawRect(rect.adjusted(w, w, -w, -w))
