@@ -34,6 +34,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "page.home", "aeviz.ui.pages.home", "HomePage", 0),
     PageSpec("convolution", "page.convolution", "aeviz.ui.pages.convolution", "ConvolutionPage", 2),
+    PageSpec("transposed", "page.transposed", "aeviz.ui.pages.transposed", "TransposedPage", 2),
 )
 
 

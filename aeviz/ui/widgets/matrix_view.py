@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from aeviz.ui.themes import text_on
 from aeviz.ui.widgets import fmt_num
 
-NONE, HATCH, CROSS = 0, 1, 2
+NONE, HATCH, CROSS = 0, 1, 2  # bit flags: 3 = cropped output_padding
 
 
 def lerp_color(a: QColor, b: QColor, t: float) -> QColor:
@@ -180,6 +180,8 @@ class MatrixView(QWidget):
     def paintEvent(self, event) -> None:
         colors = self.state.colors
         p = QPainter(self)
+        if not self.isEnabled():
+            p.setOpacity(0.3)
         exposed = event.rect()
         if self.caption:
             p.setFont(self._cap_font)
@@ -208,8 +210,10 @@ class MatrixView(QWidget):
                     fill = hl2
                 p.fillRect(rect, fill if fill is not None else QColor(colors.panel))
                 mark = self._marks[r, c]
-                if mark:
-                    p.fillRect(rect, hatch if mark == HATCH else cross)
+                if mark & HATCH:
+                    p.fillRect(rect, hatch)
+                if mark & CROSS:
+                    p.fillRect(rect, cross)
                 p.setPen(grid_pen)
                 p.drawRect(rect.adjusted(0, 0, -1, -1))
                 if self._numbers_fit:
