@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSplitter, QTabWidge
 from aeviz.core.conv import conv2d, conv_matrix, outputs_touched_by, pad2d, receptive_field
 from aeviz.core.sample_images import digit_patch
 from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.pages.base import Page
 from aeviz.ui.widgets import fmt_factor, fmt_num
 from aeviz.ui.widgets.grid_editor import GridEditor
@@ -183,6 +184,7 @@ class ConvolutionPage(Page):
         return self.params.values()
 
     def recompute(self) -> None:
+        keep_none_alive()
         self.x, self.k = self.input_editor.values(), self.kernel_editor.values()
         p = self.param_values()
         self.geometry = self.shape_panel.show_conv(self.x.shape, self.k.shape, p["stride"], p["padding"], p["dilation"])
@@ -222,8 +224,11 @@ class ConvolutionPage(Page):
 
     def _fit_split(self) -> None:
         """Give the direct view the height it needs (up to half), the matrix the rest."""
-        total = max(sum(self.split.sizes()), self.state.px(500))
         want = self.direct.sizeHint().height() + self.state.px(16)
+        if want == getattr(self, "_fitted", None):
+            return
+        self._fitted = want
+        total = max(sum(self.split.sizes()), self.state.px(500))
         self.split.setSizes([min(want, total // 2 + total // 8), total - min(want, total // 2 + total // 8)])
 
     def _valid(self, target) -> bool:

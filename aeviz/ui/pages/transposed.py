@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSpl
 
 from aeviz.core.conv import conv_matrix, conv_transpose2d, conv_transpose_matrix, transpose_partials
 from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.pages.base import Page
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
@@ -168,6 +169,7 @@ class TransposedPage(Page):
 
     # --- computation ------------------------------------------------------------------------
     def recompute(self) -> None:
+        keep_none_alive()
         self.x, self.k = self.input_editor.values(), self.kernel_editor.values()
         p = self.params.values()
         self.geometry = g = self.shape_panel.show_transposed(self.x.shape, self.k.shape, p["stride"], p["padding"],
@@ -207,9 +209,12 @@ class TransposedPage(Page):
         self._build_columns()
         self.overlap.update_map(g, self.y)
         self.stepper.set_count(self.x.size)
-        total = max(sum(self.split.sizes()), self.state.px(500))
-        want = min(self.direct.sizeHint().height() + self.state.px(16), total * 5 // 8)
-        self.split.setSizes([want, total - want])
+        hint = self.direct.sizeHint().height()
+        if hint != getattr(self, "_fitted", None):
+            self._fitted = hint
+            total = max(sum(self.split.sizes()), self.state.px(500))
+            want = min(hint + self.state.px(16), total * 5 // 8)
+            self.split.setSizes([want, total - want])
         if self.selection and not self._valid(self.selection):
             self.selection = None
         self.refresh()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.widgets import MINUS, Translatable, fmt_num
 
 add_strings({
@@ -147,6 +148,7 @@ class GridEditor(QWidget, Translatable):
         return not self._last_refused
 
     def _fill_table(self) -> None:
+        keep_none_alive()
         rows, cols = self._values.shape
         self.table.blockSignals(True)
         self.table.setRowCount(rows)
@@ -175,7 +177,8 @@ class GridEditor(QWidget, Translatable):
             self._last_refused = True
             return
         self._last_refused = False
-        self.message.clear()
+        if self.message.text():
+            self.message.clear()
         self.table.blockSignals(True)
         item.setText(fmt_num(value))
         self.table.blockSignals(False)
@@ -226,6 +229,10 @@ class GridEditor(QWidget, Translatable):
         fm = QFontMetrics(font)
         widest = max([fm.horizontalAdvance(fmt_num(v)) for v in self._values.ravel()] + [fm.horizontalAdvance("−88")])
         w, h = max(self.state.px(40), widest + fm.height()), max(self.state.px(30), round(fm.height() * 1.5))
+        key = (w, h, self._values.shape, font.pointSizeF())
+        if key == getattr(self, "_sized", None):
+            return
+        self._sized = key
         hh, vh = self.table.horizontalHeader(), self.table.verticalHeader()
         hh.setDefaultSectionSize(w)
         vh.setDefaultSectionSize(h)

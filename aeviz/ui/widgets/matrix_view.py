@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.themes import text_on
 from aeviz.ui.widgets import fmt_num
 
@@ -41,7 +42,9 @@ class MatrixView(QWidget):
         self.color_mode = None     # None | "heat" | "diverging"
         self.show_numbers = True
         self._data = np.zeros((1, 1))
-        self._texts: list[list[str]] = [["0"]]
+        self._texts = np.array([["0"]], dtype=object)
+        self._uniq_texts = ["0"]
+        self._vmax = self._vabs = 0.0
         self._zero = np.ones((1, 1), bool)
         self._marks = np.zeros((1, 1), np.int8)
         self.hl: set = set()
@@ -61,11 +64,18 @@ class MatrixView(QWidget):
         data = np.asarray(data)
         if data.ndim == 1:
             data = data[:, None]
+        marks = np.zeros(data.shape, np.int8) if marks is None else np.asarray(marks, np.int8)
+        if data.shape == self._data.shape and data.dtype == self._data.dtype and np.array_equal(data, self._data) \
+                and np.array_equal(marks, self._marks):
+            return   # nothing to redraw (e.g. C when only the input changed)
         shape_changed = data.shape != self._data.shape
-        self._data = data
+        self._data = data.copy()
         self._zero = data == 0
-        self._texts = [[fmt_num(v) for v in row] for row in data.tolist()]
-        self._marks = np.zeros(data.shape, np.int8) if marks is None else np.asarray(marks, np.int8)
+        uniq, inverse = np.unique(data, return_inverse=True)
+        self._uniq_texts = [fmt_num(v) for v in uniq.tolist()]
+        self._texts = np.array(self._uniq_texts, dtype=object)[inverse.reshape(data.shape)]
+        self._marks = marks
+        self._vmax, self._vabs = float(np.max(data)), float(np.max(np.abs(data)))
         if shape_changed:
             self.clear_marks(update=False)
         self._relayout()
@@ -105,11 +115,12 @@ class MatrixView(QWidget):
 
     # --- geometry ---------------------------------------------------------------------------
     def _relayout(self) -> None:
+        keep_none_alive()
         font = self.state.font(self.font_rel)
         font.setPointSizeF(max(4.0, font.pointSizeF() * self.zoom))
         self._font = font
         fm = QFontMetrics(font)
-        widest = max((fm.horizontalAdvance(t) for row in self._texts for t in row), default=0)
+        widest = max((fm.horizontalAdvance(t) for t in self._uniq_texts), default=0)
         base = self.state.px(self.base_cell) * self.zoom
         self.cell_w = max(4, round(max(base, widest + fm.height() * 0.5 if self.show_numbers else 0)))
         self.cell_h = max(4, round(max(base, fm.height() * 1.25 if self.show_numbers else 0)))
@@ -121,9 +132,12 @@ class MatrixView(QWidget):
         rows, cols = self._data.shape
         w = max(2 * self.margin + cols * self.cell_w,
                 QFontMetrics(cap_font).horizontalAdvance(self.caption) + 2 * self.margin if self.caption else 0)
-        self._size = QSize(w, self.top + 2 * self.margin + rows * self.cell_h)
-        self.setFixedSize(self._size)
-        self.updateGeometry()
+        size = QSize(w, self.top + 2 * self.margin + rows * self.cell_h)
+        if size != getattr(self, "_size", None):
+            self._size = size
+            self.setFixedSize(size)
+            self.updateGeometry()
+        self._glyphs = {}
 
     def sizeHint(self) -> QSize:
         return self._size
@@ -166,18 +180,19 @@ class MatrixView(QWidget):
     def _fill(self, r: int, c: int, colors) -> QColor:
         v = float(self._data[r, c])
         if self.color_mode == "heat":
-            top = float(np.max(self._data)) or 1.0
+            top = self._vmax or 1.0
             return lerp_color(QColor(colors.panel), QColor(colors.accent), 0.75 * v / top)
         if self.color_mode == "diverging":
-            vmax = float(np.max(np.abs(self._data))) or 1.0
+            vmax = self._vabs or 1.0
             end = colors.positive if v > 0 else colors.negative
             return lerp_color(QColor(colors.panel), QColor(end), abs(v) / vmax)
         if self.color_mode == "gray":
-            top = float(np.max(self._data)) or 1.0
+            top = self._vmax or 1.0
             return lerp_color(QColor("#000000"), QColor("#ffffff"), v / top)
         return QColor(colors.panel)
 
     def paintEvent(self, event) -> None:
+        keep_none_alive()
         colors = self.state.colors
         p = QPainter(self)
         if not self.isEnabled():
@@ -192,41 +207,76 @@ class MatrixView(QWidget):
         r1 = min(rows - 1, (exposed.bottom() - self.top - self.margin) // self.cell_h)
         c0 = max(0, (exposed.left() - self.margin) // self.cell_w)
         c1 = min(cols - 1, (exposed.right() - self.margin) // self.cell_w)
-        p.setFont(self._font)
-        grid_pen = QPen(QColor(colors.border), 1)
+        if r1 < r0 or c1 < c0:
+            p.end()
+            return
         hl, hl2 = QColor(colors.highlight), QColor(colors.highlight2)
         hatch = QBrush(QColor(colors.muted), Qt.BDiagPattern)
         cross = QBrush(QColor(colors.muted), Qt.DiagCrossPattern)
-        text_c, muted_c = QColor(colors.text), QColor(colors.muted)
+        panel = QColor(colors.panel)
+        text_c, muted_c = colors.text, colors.muted
         heat = self.color_mode is not None
+        cw, ch, x0, y0 = self.cell_w, self.cell_h, self.margin, self.top + self.margin
+        area = QRect(x0 + c0 * cw, y0 + r0 * ch, (c1 - c0 + 1) * cw, (r1 - r0 + 1) * ch)
+        p.fillRect(area, panel)
+        special = self.hl | self.hl2 | ({self.current} if self.current else set())
+        rows_hl = {r: (hl if self.row_kind == "hl" else hl2) for r in self.rows}
+        cols_hl = {c: (hl if self.col_kind == "hl" else hl2) for c in self.cols}
+        marks, zero, texts = self._marks, self._zero, self._texts
+        any_marks = bool(marks.any())
         for r in range(r0, r1 + 1):
-            in_row = r in self.rows
+            y = y0 + r * ch
+            row_fill = rows_hl.get(r)
             for c in range(c0, c1 + 1):
-                rect = self.cell_rect(r, c)
-                fill = self._fill(r, c, colors) if heat else None
-                if (r, c) in self.hl or (r, c) == self.current or (in_row and self.row_kind == "hl") or (c in self.cols and self.col_kind == "hl"):
-                    fill = hl
-                elif (r, c) in self.hl2 or (in_row and self.row_kind == "hl2") or (c in self.cols and self.col_kind == "hl2"):
-                    fill = hl2
-                p.fillRect(rect, fill if fill is not None else QColor(colors.panel))
-                mark = self._marks[r, c]
+                x = x0 + c * cw
+                fill = None
+                if (r, c) in special:
+                    fill = hl2 if ((r, c) in self.hl2 and (r, c) not in self.hl and (r, c) != self.current) else hl
+                elif row_fill is not None:
+                    fill = row_fill
+                elif c in cols_hl:
+                    fill = cols_hl[c]
+                elif heat:
+                    fill = self._fill(r, c, colors)
+                if fill is not None:
+                    p.fillRect(x, y, cw, ch, fill)
+                mark = marks[r, c] if any_marks else 0
                 if mark & HATCH:
-                    p.fillRect(rect, hatch)
+                    p.fillRect(x, y, cw, ch, hatch)
                 if mark & CROSS:
-                    p.fillRect(rect, cross)
-                p.setPen(grid_pen)
-                p.drawRect(rect.adjusted(0, 0, -1, -1))
+                    p.fillRect(x, y, cw, ch, cross)
                 if self._numbers_fit:
-                    if fill is not None and fill not in (hl, hl2):
-                        pen = QColor(text_on(fill.name()))
-                    elif fill is not None:
-                        pen = QColor(text_on(fill.name()))
+                    if fill is not None:
+                        color = text_on(fill.name())
                     else:
-                        pen = muted_c if (self._zero[r, c] or mark) else text_c
-                    p.setPen(pen)
-                    p.drawText(rect, Qt.AlignCenter, self._texts[r][c])
+                        color = muted_c if (zero[r, c] or mark) else text_c
+                    p.drawPixmap(x, y, self._glyph(texts[r, c], color))
+        p.setPen(QPen(QColor(colors.border), 1))
+        for r in range(r0, r1 + 2):
+            p.drawLine(area.left(), y0 + r * ch, area.right() + 1, y0 + r * ch)
+        for c in range(c0, c1 + 2):
+            p.drawLine(x0 + c * cw, area.top(), x0 + c * cw, area.bottom() + 1)
         self._paint_outlines(p, colors)
         p.end()
+
+    def _glyph(self, text: str, color: str) -> QPixmap:
+        """A cell-sized transparent pixmap with ``text`` centred: drawText once per distinct number."""
+        key = (text, color)
+        pm = self._glyphs.get(key)
+        if pm is None:
+            dpr = self.devicePixelRatioF()
+            pm = QPixmap(round(self.cell_w * dpr), round(self.cell_h * dpr))
+            pm.setDevicePixelRatio(dpr)
+            pm.fill(Qt.transparent)
+            gp = QPainter(pm)
+            gp.setFont(self._font)
+            gp.setPen(QColor(color))
+            gp.drawText(QRect(0, 0, self.cell_w, self.cell_h), Qt.AlignCenter, text)
+            gp.end()
+            if len(self._glyphs) > 4000:
+                self._glyphs.clear()
+            self._glyphs[key] = pm
+        return pm
 
     def _paint_outlines(self, p: QPainter, colors) -> None:
         w = max(2, self.state.px(2))
