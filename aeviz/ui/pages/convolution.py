@@ -11,7 +11,7 @@ its column of C.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aeviz.core.conv import conv2d, conv_matrix, outputs_touched_by, pad2d, receptive_field
@@ -157,7 +157,7 @@ class ConvolutionPage(Page):
         self.main_split.addWidget(scroll(left))
         self.main_split.addWidget(right)
         self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([self.state.px(300), self.state.px(700)])
+        self.main_split.setSizes([1000, 3000])
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.main_split)
@@ -224,7 +224,7 @@ class ConvolutionPage(Page):
 
     def _fit_split(self) -> None:
         """Give the direct view the height it needs (up to half), the matrix the rest."""
-        want = self.direct.sizeHint().height() + self.state.px(16)
+        want = self.direct.sizeHint().height() + self.state.px(40)
         if want == getattr(self, "_fitted", None):
             return
         self._fitted = want
@@ -353,6 +353,15 @@ class ConvolutionPage(Page):
         for view in self.findChildren(MatrixView):
             view.update()
         self.real.bar.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fitted = None   # fit the direct view again, once the splitter has its new height
+        QTimer.singleShot(0, self._fit_split)
+        if not getattr(self, "_split_done", False) and event.size().width() > 0:
+            self._split_done = True   # controls about a quarter of the width, the views the rest
+            width = event.size().width()
+            self.main_split.setSizes([width * 30 // 100, width - width * 30 // 100])
 
     def prepare_for_screenshot(self) -> None:
         if self.y is not None and self.selection is None:

@@ -12,7 +12,7 @@ a time.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout,
                                QWidget)
 
@@ -148,7 +148,7 @@ class TransposedPage(Page):
         self.main_split.addWidget(scroll(left))
         self.main_split.addWidget(right)
         self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([self.state.px(300), self.state.px(700)])
+        self.main_split.setSizes([1000, 3000])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.main_split)
@@ -209,15 +209,20 @@ class TransposedPage(Page):
         self._build_columns()
         self.overlap.update_map(g, self.y)
         self.stepper.set_count(self.x.size)
-        hint = self.direct.sizeHint().height()
-        if hint != getattr(self, "_fitted", None):
-            self._fitted = hint
-            total = max(sum(self.split.sizes()), self.state.px(500))
-            want = min(hint + self.state.px(16), total * 5 // 8)
-            self.split.setSizes([want, total - want])
+        self._fit_split()
         if self.selection and not self._valid(self.selection):
             self.selection = None
         self.refresh()
+
+    def _fit_split(self) -> None:
+        """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest."""
+        hint = self.direct.sizeHint().height()
+        if hint == getattr(self, "_fitted", None):
+            return
+        self._fitted = hint
+        total = max(sum(self.split.sizes()), self.state.px(500))
+        want = min(hint + self.state.px(40), total * 5 // 8)
+        self.split.setSizes([want, total - want])
 
     def _build_c(self, p) -> None:
         C = conv_matrix(self.y.shape, self.k, p["stride"], p["padding"], p["dilation"])
@@ -375,6 +380,15 @@ class TransposedPage(Page):
     def retheme(self) -> None:
         for view in self.findChildren(MatrixView):
             view.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fitted = None   # fit the direct view again, once the splitter has its new height
+        QTimer.singleShot(0, self._fit_split)
+        if not getattr(self, "_split_done", False) and event.size().width() > 0:
+            self._split_done = True   # controls about a quarter of the width, the views the rest
+            width = event.size().width()
+            self.main_split.setSizes([width * 30 // 100, width - width * 30 // 100])
 
     def prepare_for_screenshot(self) -> None:
         if self.y is not None and self.selection is None:

@@ -100,15 +100,18 @@ class GridEditor(QWidget, Translatable):
         self.table.itemChanged.connect(self._on_item_changed)
         layout.addWidget(self.table)
         buttons = QGridLayout()
-        for i, (key, slot) in enumerate((("grid.random", self.fill_random), ("grid.zeros", self.fill_zeros),
-                                         ("grid.ones", self.fill_ones))):
+        for key, slot, row, col, span in (("grid.random", self.fill_random, 0, 0, 2),
+                                          ("grid.zeros", self.fill_zeros, 1, 0, 1),
+                                          ("grid.ones", self.fill_ones, 1, 1, 1)):
             b = QPushButton()
             self.bind(b.setText, key)
             b.clicked.connect(slot)
-            buttons.addWidget(b, 0, i)
+            buttons.addWidget(b, row, col, 1, span)
         self.preset_combo = QComboBox()
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(12)
         self.preset_combo.activated.connect(self._on_preset)
-        buttons.addWidget(self.preset_combo, 1, 0, 1, 3)
+        buttons.addWidget(self.preset_combo, 2, 0, 1, 2)
         layout.addLayout(buttons)
         self.message = QLabel()
         self.message.setWordWrap(True)

@@ -17,6 +17,7 @@ def scroll(widget: QWidget, resizable: bool = True) -> QScrollArea:
 def op_label(symbol: str) -> QLabel:
     """A big operator between grids: ⋆ = · → +."""
     label = QLabel(symbol)
+    label.setObjectName("op")
     label.setAlignment(Qt.AlignCenter)
     label.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
     return label
@@ -27,7 +28,10 @@ def hrow(*widgets, stretch: bool = True, align=Qt.AlignVCenter) -> QWidget:
     row = QHBoxLayout(box)
     row.setContentsMargins(0, 0, 0, 0)
     for w in widgets:
-        row.addWidget(w, 0, align)
+        if w.objectName() == "op":   # operators centred on the grids' height
+            row.addWidget(w)
+        else:
+            row.addWidget(w, 0, align)
     if stretch:
         row.addStretch(1)
     return box

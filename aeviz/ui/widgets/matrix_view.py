@@ -281,7 +281,8 @@ class MatrixView(QWidget):
     def _paint_outlines(self, p: QPainter, colors) -> None:
         w = max(2, self.state.px(2))
         p.setBrush(Qt.NoBrush)
-        dark = QColor(colors.text)
+        dark = QColor(text_on(colors.highlight))   # outlines read on the highlight fill
+        frame = QColor(colors.accent if colors.accent != colors.highlight else text_on(colors.highlight))
         pen = QPen(dark, w)
         p.setPen(pen)
         for r, c in self.hl:
@@ -299,9 +300,9 @@ class MatrixView(QWidget):
             p.drawRect(self.cell_rect(r, c).adjusted(w // 2, w // 2, -w, -w))
         if self.window_rect is not None:
             r0, c0, r1, c1 = self.window_rect
-            p.setPen(QPen(QColor(colors.accent), 2 * w))
+            p.setPen(QPen(frame, 2 * w))
             p.drawRect(self.cell_rect(r0, c0).united(self.cell_rect(r1, c1)).adjusted(w, w, -w, -w))
         if self.current is not None:
             rect = self.cell_rect(*self.current)
-            p.setPen(QPen(QColor(colors.accent), 2 * w))
+            p.setPen(QPen(frame, 2 * w))
             p.drawRect(rect.adjusted(w, w, -w, -w))

@@ -55,10 +55,10 @@ class RealImagePanel(QWidget, Translatable):
             row.addWidget(w)
         row.addWidget(self.message, 1)
         layout.addLayout(row, 0, 0, 1, 3)
-        self.source = MatrixView(state, base_cell=11)
+        self.source = MatrixView(state, base_cell=8)
         self.source.show_numbers = False
         self.source.color_mode = "gray"
-        self.output = MatrixView(state, base_cell=11)
+        self.output = MatrixView(state, base_cell=8)
         self.output.show_numbers = False
         self.output.color_mode = "diverging"
         self.output.cellHovered.connect(self._on_hover)
@@ -82,6 +82,7 @@ class RealImagePanel(QWidget, Translatable):
         try:
             self.digit.setMaximum(mnist_count() - 1)
             self.image = mnist_digit(self.digit.value() if index is None else index) / 255.0
+            self._loaded = True
             self.message.clear()
         except SampleImageError as exc:
             self.message.setText(str(exc))
@@ -95,6 +96,7 @@ class RealImagePanel(QWidget, Translatable):
     def load_file(self, path: str) -> None:
         try:
             self.image = load_gray_image(path)
+            self._loaded = True
             self.message.clear()
         except SampleImageError as exc:
             self.message.setText(str(exc))
@@ -109,7 +111,9 @@ class RealImagePanel(QWidget, Translatable):
             self._stale = True
 
     def showEvent(self, event) -> None:
-        if getattr(self, "_stale", True):
+        if not getattr(self, "_loaded", False):
+            self.load_digit()   # first visit: read the bundled digits (lazy, ~0.1 s)
+        elif getattr(self, "_stale", True):
             self.recompute()
         super().showEvent(event)
 
