@@ -276,14 +276,12 @@ class ConvolutionPage(Page):
         target = self.active()
         if self.geometry is None or target is None:
             self.sum_label.setText(tr("conv.pick"))
-            for view in views:
-                view.update()
-            return
-        p = self.param_values()
-        if target[0] == "out":
-            self._link_output(*target[1], p)
+        elif target[0] == "out":
+            self._link_output(*target[1], self.param_values())
         else:
-            self._link_input(*target[1], p)
+            self._link_input(*target[1], self.param_values())
+        for view in views:
+            view.sync()
 
     def _link_output(self, i: int, j: int, p) -> None:
         s, pad = p["stride"], p["padding"]

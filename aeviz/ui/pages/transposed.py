@@ -304,10 +304,12 @@ class TransposedPage(Page):
             view.clear_marks(update=False)
         for idx, view in enumerate(self.partial_views[:self.x.size]):
             view.setEnabled(step < 0 or idx <= step)
-        g, target = self.geometry, self.selection
+        self._link(self.geometry, self.selection)
+        for view in views:
+            view.sync()
+
+    def _link(self, g, target) -> None:
         if target is None:
-            for view in views:
-                view.update()
             return
         ph, pw = g.padding
         ow = self.y.shape[1]

@@ -90,19 +90,28 @@ class MatrixView(QWidget):
             self._relayout()
             self.update()
 
-    def clear_marks(self, update: bool = True) -> None:
-        self.hl, self.hl2, self.rows, self.cols = set(), set(), set(), set()
-        self.current = None
-        self.window_rect = None
-        if update:
+    def _mark_state(self):
+        return (self.hl, self.hl2, self.current, self.rows, self.cols, self.window_rect)
+
+    def sync(self) -> None:
+        """Repaint if the highlights changed since the last repaint request."""
+        if self._mark_state() != getattr(self, "_painted_marks", None):
+            self._painted_marks = self._mark_state()
             self.update()
 
-    def set_marks(self, hl=(), hl2=(), current=None, rows=(), cols=(), window=None) -> None:
+    def clear_marks(self, update: bool = True) -> None:
+        self.set_marks(update=update)
+
+    def set_marks(self, hl=(), hl2=(), current=None, rows=(), cols=(), window=None, update: bool = True) -> None:
+        """Replace the highlights; repaints only if they changed (so unchanged views cost nothing)."""
+        before = getattr(self, "_painted_marks", None)
         self.hl, self.hl2 = set(hl), set(hl2)
         self.current = current
         self.rows, self.cols = set(rows), set(cols)
         self.window_rect = window
-        self.update()
+        if update and self._mark_state() != before:
+            self._painted_marks = self._mark_state()
+            self.update()
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = min(4.0, max(0.3, float(zoom)))
