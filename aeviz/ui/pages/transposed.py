@@ -1,0 +1,397 @@
+"""Lesson 2, transposed convolution (déconvolution): scatter-add and the matrix Cᵀ, linked.
+
+Direct view: each input element times the kernel, placed at its stride offset, as a
+separate partial grid, and their sum. Grids are drawn *before* cropping: the border
+that padding removes is hatched, the rows/columns added by output_padding are
+cross-hatched, and the cropped result is shown beside. Matrix view: Cᵀ·vec(x), with
+the matching convolution's C beside it on demand, and the column decomposition
+x₁·col₁ + x₂·col₂ + … The stepper walks the input elements, adding one partial at
+a time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from aeviz.core.conv import conv_matrix, conv_transpose2d, conv_transpose_matrix, transpose_partials
+from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.none_guard import keep_none_alive
+from aeviz.ui.pages.base import Page
+from aeviz.ui.pages.convolution import KERNEL_PRESETS
+from aeviz.ui.widgets import fmt_num
+from aeviz.ui.widgets.grid_editor import GridEditor
+from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol
+from aeviz.ui.widgets.matrix_view import CROSS, HATCH, MatrixView
+from aeviz.ui.widgets.overlap import OverlapPanel
+from aeviz.ui.widgets.params import ParamsBox
+from aeviz.ui.widgets.shape_panel import ShapePanel
+from aeviz.ui.widgets.stepper import Stepper
+
+SLIDE_X = [[55, 52], [57, 50]]
+SLIDE_K = [[1, 2, 1], [2, 1, 2], [1, 1, 2]]
+SLIDE_Y = [[55, 162, 159, 52], [167, 323, 319, 154], [169, 264, 326, 204], [57, 107, 164, 100]]
+
+add_strings({
+    "tconv.title": {"en": "Transposed convolution (deconvolution)", "fr": "Convolution transposée (déconvolution)"},
+    "tconv.input": {"en": "Input x (entrée)", "fr": "Entrée x"},
+    "tconv.kernel": {"en": "Kernel k (noyau)", "fr": "Noyau k"},
+    "tconv.params": {"en": "Parameters", "fr": "Paramètres"},
+    "tconv.hint": {"en": "Each input element scatters x·k at its stride offset; overlaps add up. Click an input "
+                         "element: its partial grid, its column of Cᵀ and the outputs it reaches light up. Click an "
+                         "output cell: its row of Cᵀ and the inputs that feed it. Hatched: cropped by padding; "
+                         "cross-hatched: added by output_padding.",
+                   "fr": "Chaque élément d'entrée dépose x·k décalé selon le pas ; les recouvrements s'additionnent. "
+                         "Cliquez un élément d'entrée : sa grille partielle, sa colonne de Cᵀ et les sorties qu'il "
+                         "atteint s'allument. Cliquez une case de sortie : sa ligne de Cᵀ et les entrées qui la "
+                         "nourrissent. Hachuré : rogné par le remplissage ; quadrillé : ajouté par output_padding."},
+    "tconv.tab_linked": {"en": "Scatter-add ↔ matrix", "fr": "Somme par dépôts ↔ matricielle"},
+    "tconv.tab_overlap": {"en": "Overlap (checkerboard)", "fr": "Recouvrements (damier)"},
+    "tconv.input_view": {"en": "Input x", "fr": "Entrée x"},
+    "tconv.partial": {"en": "x({r},{c})·k = {v}·k", "fr": "x({r},{c})·k = {v}·k"},
+    "tconv.sum_all": {"en": "Sum of all partials, before cropping", "fr": "Somme de toutes les partielles, avant rognage"},
+    "tconv.sum_some": {"en": "Running sum: {i} of {n} partials", "fr": "Somme en cours : {i} partielles sur {n}"},
+    "tconv.output": {"en": "Output y ({r}×{c})", "fr": "Sortie y ({r}×{c})"},
+    "tconv.matrix": {"en": "Cᵀ ({r}×{c})", "fr": "Cᵀ ({r}×{c})"},
+    "tconv.show_c": {"en": "Show the matching convolution's C beside it", "fr": "Afficher à côté la matrice C de la convolution associée"},
+    "tconv.c_view": {"en": "C of the convolution {i}→{o} ({r}×{c}): Cᵀ is its transpose {ok}",
+                     "fr": "C de la convolution {i}→{o} ({r}×{c}) : Cᵀ est sa transposée {ok}"},
+    "tconv.c_mismatch": {"en": "(here not exactly: output_padding ≥ stride)", "fr": "(ici pas exactement : output_padding ≥ pas)"},
+    "tconv.vecx": {"en": "vec(x)", "fr": "vec(x)"},
+    "tconv.vecy": {"en": "vec(y) = Cᵀ·vec(x)", "fr": "vec(y) = Cᵀ·vec(x)"},
+    "tconv.columns": {"en": "Column decomposition: vec(y) = x₁·col₁ + x₂·col₂ + …",
+                      "fr": "Décomposition en colonnes : vec(y) = x₁·col₁ + x₂·col₂ + …"},
+    "tconv.col": {"en": "{v}·col{j}", "fr": "{v}·col{j}"},
+    "preset.slide_tinput": {"en": "Lesson 2 slide: 2×2 input", "fr": "Diapo leçon 2 : entrée 2×2"},
+    "preset.slide_tkernel": {"en": "Lesson 2 slide: transposed 3×3 kernel", "fr": "Diapo leçon 2 : noyau 3×3 (transposée)"},
+})
+
+INPUT_PRESETS = [("preset.slide_tinput", lambda: np.array(SLIDE_X))]
+TKERNEL_PRESETS = [("preset.slide_tkernel", lambda: np.array(SLIDE_K))] + KERNEL_PRESETS
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+class TransposedPage(Page):
+    page_id = "transposed"
+    title_key = "page.transposed"
+
+    def __init__(self, state, parent: QWidget | None = None):
+        super().__init__(state, parent)
+        self.geometry = None
+        self.y = self.M = None
+        self.selection = None   # ("in", (r, c)) | ("out", (i, j)) | None
+        self.input_editor = GridEditor(state, "tconv.input", 10, 10, SLIDE_X, INPUT_PRESETS, (0, 9))
+        self.kernel_editor = GridEditor(state, "tconv.kernel", 7, 7, SLIDE_K, TKERNEL_PRESETS, (-2, 4))
+        self.params = ParamsBox(("stride", "padding", "output_padding", "dilation"))
+        self.shape_panel = ShapePanel()
+        params_title, hint = QLabel(), QLabel()
+        hint.setWordWrap(True)
+        self.bind_text(params_title.setText, "tconv.params")
+        self.bind_text(hint.setText, "tconv.hint")
+        self.scale_font(params_title, 1.15, bold=True)
+        left = vcol(self.heading("tconv.title", 1.2), self.input_editor, self.kernel_editor, params_title,
+                    self.params, self.shape_panel, hint)
+        # --- direct view: input, partial grids, sum, cropped output
+        self.input_view = MatrixView(state, base_cell=40, font_rel=1.3)
+        self.partials_box = QWidget()
+        self.partials_grid = QGridLayout(self.partials_box)
+        self.partials_grid.setContentsMargins(0, 0, 0, 0)
+        self.partial_views: list[MatrixView] = []
+        self.sum_view = MatrixView(state)
+        self.output_view = MatrixView(state, base_cell=40, font_rel=1.3)
+        self.ops = [op_label("→"), op_label("="), op_label("→"), op_label("·"), op_label("="), op_label("→")]
+        self.direct = hrow(self.input_view, self.ops[0], self.partials_box, self.ops[1], self.sum_view,
+                           self.ops[2], self.output_view, align=Qt.AlignTop)
+        # --- matrix view
+        self.show_c = QCheckBox()
+        self.bind_text(self.show_c.setText, "tconv.show_c")
+        self.show_c.toggled.connect(lambda on: self.c_view.setVisible(on))
+        self.m_view = MatrixView(state, base_cell=28, font_rel=1.0)
+        self.c_view = MatrixView(state, base_cell=28, font_rel=1.0)
+        self.c_view.setVisible(False)
+        self.vecx_view = MatrixView(state, base_cell=28, font_rel=1.0)
+        self.vecy_view = MatrixView(state, base_cell=28, font_rel=1.0)
+        self.out2_view = MatrixView(state, base_cell=40, font_rel=1.3)
+        self.columns_title = QLabel()
+        self.bind_text(self.columns_title.setText, "tconv.columns")
+        self.scale_font(self.columns_title, 1.1, bold=True)
+        self.columns_box = QWidget()
+        self.columns_row = QHBoxLayout(self.columns_box)
+        self.columns_row.setContentsMargins(0, 0, 0, 0)
+        self.column_views: list[MatrixView] = []
+        matrix = vcol(self.show_c, hrow(self.m_view, self.ops[3], self.vecx_view, self.ops[4], self.vecy_view,
+                                        self.ops[5], self.out2_view, self.c_view, align=Qt.AlignTop),
+                      self.columns_title, hrow(self.columns_box, align=Qt.AlignTop))
+        self.split = QSplitter(Qt.Vertical)
+        self.split.addWidget(scroll(self.direct))
+        self.split.addWidget(scroll(matrix))
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.scale_font(self.error_label, 1.3, bold=True)
+        self.overlap = OverlapPanel(state)
+        self.overlap.fill_ones.connect(self.input_editor.fill_ones)
+        self.overlap.demo.connect(self.checkerboard_demo)
+        self.stepper = Stepper()
+        self.tabs = QTabWidget()
+        linked = vcol(self.error_label, stretch=False)
+        linked.layout().addWidget(self.split, 1)
+        self.tabs.addTab(linked, "")
+        self.tabs.addTab(scroll(self.overlap), "")
+        right = vcol(self.stepper, stretch=False)
+        right.layout().addWidget(self.tabs, 1)
+        self.main_split = QSplitter(Qt.Horizontal)
+        self.main_split.addWidget(scroll(left))
+        self.main_split.addWidget(right)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([1000, 3000])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.main_split)
+        for editor in (self.input_editor, self.kernel_editor):
+            editor.changed.connect(self.recompute)
+        self.params.changed.connect(self.recompute)
+        self.stepper.indexChanged.connect(self._on_step)
+        self.input_view.cellClicked.connect(lambda r, c: self._select(("in", (r, c))))
+        self.vecx_view.cellClicked.connect(lambda r, c: self._select(self._in_flat(r)))
+        self.m_view.cellClicked.connect(lambda r, c: self._select(self._out_flat(r)))
+        self.vecy_view.cellClicked.connect(lambda r, c: self._select(self._out_flat(r)))
+        self.output_view.cellClicked.connect(lambda r, c: self._select(("out", (r, c))))
+        self.out2_view.cellClicked.connect(lambda r, c: self._select(("out", (r, c))))
+        self.sum_view.cellClicked.connect(self._on_full_click)
+        self.retranslate()
+        self.rescale()
+        self.recompute()
+
+    # --- computation ------------------------------------------------------------------------
+    def recompute(self) -> None:
+        keep_none_alive()
+        self.x, self.k = self.input_editor.values(), self.kernel_editor.values()
+        p = self.params.values()
+        self.geometry = g = self.shape_panel.show_transposed(self.x.shape, self.k.shape, p["stride"], p["padding"],
+                                                             p["output_padding"], p["dilation"])
+        ok = g is not None
+        self.split.setVisible(ok)
+        self.error_label.setVisible(not ok)
+        if not ok:
+            self.error_label.setText(tr("shape.impossible", reason=self.shape_panel.error))
+            self.y = self.M = None
+            self.stepper.set_count(0)
+            self.overlap.update_map(None, None)
+            return
+        self.y = conv_transpose2d(self.x, self.k, **p)
+        self.parts = transpose_partials(self.x, self.k, **p, crop=False)
+        self.M = conv_transpose_matrix(self.x.shape, self.k, **p)
+        self.y_matrix = self.M @ self.x.ravel()
+        self.pattern = conv_transpose_matrix(self.x.shape, np.ones(self.k.shape, np.int64), **p)
+        (fh, fw), (ph, pw), (oph, opw) = g.full_shape, g.padding, g.output_padding
+        self.marks = np.zeros(g.full_shape, np.int8)
+        self.marks[fh - oph:, :] |= CROSS
+        self.marks[:, fw - opw:] |= CROSS
+        self.marks[:ph, :] |= HATCH
+        self.marks[fh - ph:, :] |= HATCH
+        self.marks[:, :pw] |= HATCH
+        self.marks[:, fw - pw:] |= HATCH
+        self.input_view.set_data(self.x)
+        self._build_partials()
+        self.output_view.set_data(self.y)
+        self.output_view.set_caption(tr("tconv.output", r=self.y.shape[0], c=self.y.shape[1]))
+        self.m_view.set_data(self.M)
+        self.m_view.set_caption(tr("tconv.matrix", r=self.M.shape[0], c=self.M.shape[1]))
+        self.vecx_view.set_data(self.x.ravel())
+        self.vecy_view.set_data(self.y_matrix)
+        self.out2_view.set_data(self.y_matrix.reshape(self.y.shape))
+        self._build_c(p)
+        self._build_columns()
+        self.overlap.update_map(g, self.y)
+        self.stepper.set_count(self.x.size)
+        self._fit_split()
+        if self.selection and not self._valid(self.selection):
+            self.selection = None
+        self.refresh()
+
+    def _fit_split(self) -> None:
+        """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest."""
+        hint = self.direct.sizeHint().height()
+        if hint == getattr(self, "_fitted", None):
+            return
+        self._fitted = hint
+        total = max(sum(self.split.sizes()), self.state.px(500))
+        want = min(hint + self.state.px(40), total * 5 // 8)
+        self.split.setSizes([want, total - want])
+
+    def _build_c(self, p) -> None:
+        C = conv_matrix(self.y.shape, self.k, p["stride"], p["padding"], p["dilation"])
+        same = C.shape == self.M.T.shape and np.array_equal(C.T, self.M)
+        self.c_view.set_data(C)
+        self.c_view.set_caption(tr("tconv.c_view", i=f"{self.y.shape[0]}×{self.y.shape[1]}",
+                                   o=f"{self.x.shape[0]}×{self.x.shape[1]}", r=C.shape[0], c=C.shape[1],
+                                   ok="✓" if same else tr("tconv.c_mismatch")))
+
+    def _build_partials(self) -> None:
+        n, cols = self.x.size, self.x.shape[1]
+        while len(self.partial_views) < n:
+            view = MatrixView(self.state, base_cell=26, font_rel=0.95)
+            view.cellClicked.connect(lambda r, c, idx=len(self.partial_views): self._select(self._in_flat(idx)))
+            self.partial_views.append(view)
+        for idx, view in enumerate(self.partial_views):
+            self.partials_grid.removeWidget(view)
+            view.setVisible(idx < n)
+            if idx < n:
+                r, c = divmod(idx, cols)
+                view.set_data(self.parts[r, c], self.marks)
+                view.set_caption(tr("tconv.partial", r=r, c=c, v=fmt_num(self.x[r, c])))
+                self.partials_grid.addWidget(view, r, c, Qt.AlignTop | Qt.AlignLeft)
+
+    def _build_columns(self) -> None:
+        n = self.x.size
+        while len(self.column_views) < n:
+            view = MatrixView(self.state, base_cell=26, font_rel=0.95)
+            view.cellClicked.connect(lambda r, c, idx=len(self.column_views): self._select(self._in_flat(idx)))
+            plus = op_label("+")
+            plus.setFont(self.state.font(2.0, bold=True))
+            self.columns_row.addWidget(view, 0, Qt.AlignTop)
+            self.columns_row.addWidget(plus)
+            self.column_views.append(view)
+        xs = self.x.ravel()
+        for j, view in enumerate(self.column_views):
+            view.setVisible(j < n)
+            self.columns_row.itemAt(2 * j + 1).widget().setVisible(j < n - 1)
+            if j < n:
+                view.set_data(xs[j] * self.M[:, j])
+                view.set_caption(tr("tconv.col", v=fmt_num(xs[j]), j=_sub(j + 1)))
+
+    def _valid(self, target) -> bool:
+        shape = self.y.shape if target[0] == "out" else self.x.shape
+        return 0 <= target[1][0] < shape[0] and 0 <= target[1][1] < shape[1]
+
+    def _in_flat(self, flat: int):
+        return ("in", divmod(flat, self.x.shape[1]))
+
+    def _out_flat(self, flat: int):
+        return ("out", divmod(flat, self.y.shape[1])) if self.y is not None else None
+
+    # --- linking and stepping ---------------------------------------------------------------
+    def _select(self, target) -> None:
+        self.selection = target
+        self.refresh()
+
+    def _on_full_click(self, r: int, c: int) -> None:
+        g = self.geometry
+        i, j = r - g.padding[0], c - g.padding[1]
+        if 0 <= i < self.y.shape[0] and 0 <= j < self.y.shape[1]:
+            self._select(("out", (i, j)))
+
+    def _on_step(self, index: int) -> None:
+        self.selection = None if index < 0 or self.y is None else self._in_flat(index)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.y is None:
+            return
+        step = self.stepper.index
+        n = self.x.size if step < 0 else step + 1
+        full = self.parts.reshape((-1,) + self.parts.shape[2:])[:n].sum(axis=0)
+        self.sum_view.set_data(full, self.marks)
+        self.sum_view.set_caption(tr("tconv.sum_all") if step < 0 else tr("tconv.sum_some", i=n, n=self.x.size))
+        views = [self.input_view, self.sum_view, self.output_view, self.m_view, self.c_view, self.vecx_view,
+                 self.vecy_view, self.out2_view] + self.partial_views + self.column_views
+        for view in views:
+            view.clear_marks(update=False)
+        for idx, view in enumerate(self.partial_views[:self.x.size]):
+            view.setEnabled(step < 0 or idx <= step)
+        self._link(self.geometry, self.selection)
+        for view in views:
+            view.sync()
+
+    def _link(self, g, target) -> None:
+        if target is None:
+            return
+        ph, pw = g.padding
+        ow = self.y.shape[1]
+        if target[0] == "in":
+            r, c = target[1]
+            j = r * self.x.shape[1] + c
+            col = self.M[:, j]
+            reached = [divmod(int(o), ow) for o in np.flatnonzero(self._reach(r, c))]
+            self.input_view.set_marks(current=(r, c))
+            self.partial_views[j].set_marks(hl=[(a + ph, b + pw) for a, b in reached])
+            self.column_views[j].set_marks(hl=[(int(o), 0) for o in np.flatnonzero(col)])
+            self.sum_view.set_marks(hl2=[(a + ph, b + pw) for a, b in reached])
+            self.output_view.set_marks(hl2=reached)
+            self.out2_view.set_marks(hl2=reached)
+            self.m_view.set_marks(cols=[j])
+            self.c_view.set_marks(rows=[j])
+            self.vecx_view.set_marks(current=(j, 0))
+            self.vecy_view.set_marks(hl2=[(a * ow + b, 0) for a, b in reached])
+        else:
+            i, jj = target[1]
+            o = i * ow + jj
+            feeders = [int(n) for n in np.flatnonzero(self._feeds(o))]
+            self.output_view.set_marks(current=(i, jj))
+            self.out2_view.set_marks(current=(i, jj))
+            self.sum_view.set_marks(current=(i + ph, jj + pw))
+            self.m_view.set_marks(rows=[o])
+            self.c_view.set_marks(cols=[o])
+            self.vecy_view.set_marks(current=(o, 0))
+            self.vecx_view.set_marks(hl=[(n, 0) for n in feeders])
+            self.input_view.set_marks(hl=[divmod(n, self.x.shape[1]) for n in feeders])
+            for n in feeders:
+                self.partial_views[n].set_marks(hl=[(i + ph, jj + pw)])
+                self.column_views[n].set_marks(hl=[(o, 0)])
+
+    def _reach(self, r: int, c: int) -> np.ndarray:
+        """Output cells (flat) that input (r, c) reaches through any tap, whatever the kernel values."""
+        return self.pattern[:, r * self.x.shape[1] + c] != 0
+
+    def _feeds(self, o: int) -> np.ndarray:
+        return self.pattern[o] != 0
+
+    def checkerboard_demo(self) -> None:
+        self.input_editor.set_values(np.ones((4, 4)), notify=False)
+        self.kernel_editor.set_values(np.ones((3, 3)), notify=False)
+        self.params.set_values(stride=2, padding=0, output_padding=0, dilation=1)
+
+    # --- hooks ------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        super().retranslate()
+        for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.overlap):
+            w.retranslate()
+        self.tabs.setTabText(0, tr("tconv.tab_linked"))
+        self.tabs.setTabText(1, tr("tconv.tab_overlap"))
+        self.input_view.set_caption(tr("tconv.input_view"))
+        self.vecx_view.set_caption(tr("tconv.vecx"))
+        self.vecy_view.set_caption(tr("tconv.vecy"))
+        if self.y is not None:
+            self.recompute()
+
+    def rescale(self) -> None:
+        super().rescale()
+        for w in (self.input_editor, self.kernel_editor, self.overlap):
+            w.rescale()
+        for view in self.findChildren(MatrixView):
+            view.rescale()
+        for op in self.findChildren(QLabel):
+            if op.text() in ("→", "=", "·", "+"):
+                op.setFont(self.state.font(2.6, bold=True))
+
+    def retheme(self) -> None:
+        for view in self.findChildren(MatrixView):
+            view.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fitted = None   # fit the direct view again, once the splitter has its new height
+        QTimer.singleShot(0, self._fit_split)
+        if not getattr(self, "_split_done", False) and event.size().width() > 0:
+            self._split_done = True   # controls about a quarter of the width, the views the rest
+            width = event.size().width()
+            self.main_split.setSizes([width * 30 // 100, width - width * 30 // 100])
+
+    def prepare_for_screenshot(self) -> None:
+        if self.y is not None and self.selection is None:
+            self.stepper.set_index(1)

@@ -1,0 +1,48 @@
+"""Small layout helpers shared by the convolution and transposed-convolution pages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+
+def scroll(widget: QWidget, resizable: bool = True) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(resizable)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+def op_label(symbol: str) -> QLabel:
+    """A big operator between grids: ⋆ = · → +."""
+    label = QLabel(symbol)
+    label.setObjectName("op")
+    label.setAlignment(Qt.AlignCenter)
+    label.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Preferred)
+    return label
+
+
+def hrow(*widgets, stretch: bool = True, align=Qt.AlignVCenter) -> QWidget:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        if w.objectName() == "op":   # operators centred on the grids' height
+            row.addWidget(w)
+        else:
+            row.addWidget(w, 0, align)
+    if stretch:
+        row.addStretch(1)
+    return box
+
+
+def vcol(*widgets, stretch: bool = True) -> QWidget:
+    box = QWidget()
+    col = QVBoxLayout(box)
+    col.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        col.addWidget(w)
+    if stretch:
+        col.addStretch(1)
+    return box

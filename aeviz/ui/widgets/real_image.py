@@ -1,0 +1,150 @@
+"""The current kernel applied to a real image: an MNIST digit or a file the user opens.
+
+The feature map uses a diverging colour map where zero is the neutral background
+colour; negative values keep their sign (nothing is clipped) and the colour bar
+gives the numbers. Hovering a pixel writes its value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+
+from aeviz.core.conv import conv2d
+from aeviz.core.sample_images import SampleImageError, load_gray_image, mnist_count, mnist_digit
+from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.widgets import Translatable, fmt_num
+from aeviz.ui.widgets.colorbar import ColorBar
+from aeviz.ui.widgets.matrix_view import MatrixView
+
+add_strings({
+    "real.digit": {"en": "MNIST test digit no.", "fr": "Chiffre MNIST de test n°"},
+    "real.open": {"en": "Open an image…", "fr": "Ouvrir une image…"},
+    "real.source": {"en": "Image (pixels 0 to 1)", "fr": "Image (pixels de 0 à 1)"},
+    "real.feature": {"en": "Feature map: image ⋆ kernel", "fr": "Carte de caractéristiques : image ⋆ noyau"},
+    "real.scale": {"en": "Colour scale (0 = neutral)", "fr": "Échelle de couleurs (0 = neutre)"},
+    "real.range": {"en": "min {lo}, max {hi}", "fr": "min {lo} ; max {hi}"},
+    "real.value": {"en": "Value at ({r}, {c}): {v}", "fr": "Valeur en ({r}, {c}) : {v}"},
+    "real.hover": {"en": "Hover a pixel to read its value.", "fr": "Survolez un pixel pour lire sa valeur."},
+    "real.file_filter": {"en": "Images (*.png *.jpg *.jpeg *.bmp *.gif)", "fr": "Fichiers image (*.png *.jpg *.jpeg *.bmp *.gif)"},
+})
+
+
+class RealImagePanel(QWidget, Translatable):
+    def __init__(self, state, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._init_texts()
+        self.state = state
+        self.image = np.zeros((28, 28))
+        self.kernel = np.ones((1, 1))
+        self.params = {"stride": 1, "padding": 0, "dilation": 1}
+        self.feature = None
+        layout = QGridLayout(self)
+        row = QHBoxLayout()
+        label = QLabel()
+        self.bind(label.setText, "real.digit")
+        self.digit = QSpinBox()
+        self.digit.setRange(0, 9999)
+        self.digit.valueChanged.connect(self.load_digit)
+        open_button = QPushButton()
+        self.bind(open_button.setText, "real.open")
+        open_button.clicked.connect(self.open_file)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        for w in (label, self.digit, open_button):
+            row.addWidget(w)
+        row.addWidget(self.message, 1)
+        layout.addLayout(row, 0, 0, 1, 3)
+        self.source = MatrixView(state, base_cell=8)
+        self.source.show_numbers = False
+        self.source.color_mode = "gray"
+        self.output = MatrixView(state, base_cell=8)
+        self.output.show_numbers = False
+        self.output.color_mode = "diverging"
+        self.output.cellHovered.connect(self._on_hover)
+        self.bar = ColorBar(state)
+        self.bar_title, self.range_label, self.value_label = QLabel(), QLabel(), QLabel()
+        self.bind(self.bar_title.setText, "real.scale")
+        self.bind(self.value_label.setText, "real.hover")
+        layout.addWidget(self.source, 1, 0)
+        layout.addWidget(self.output, 1, 1)
+        side = QGridLayout()
+        side.addWidget(self.bar_title, 0, 0)
+        side.addWidget(self.bar, 1, 0)
+        side.addWidget(self.range_label, 2, 0)
+        layout.addLayout(side, 1, 2)
+        layout.addWidget(self.value_label, 2, 0, 1, 3)
+        layout.setRowStretch(3, 1)
+        layout.setColumnStretch(3, 1)
+        self.retranslate()
+
+    def load_digit(self, index: int | None = None) -> None:
+        try:
+            self.digit.setMaximum(mnist_count() - 1)
+            self.image = mnist_digit(self.digit.value() if index is None else index) / 255.0
+            self._loaded = True
+            self.message.clear()
+        except SampleImageError as exc:
+            self.message.setText(str(exc))
+        self.recompute()
+
+    def open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("real.open"), "", tr("real.file_filter"))
+        if path:
+            self.load_file(path)
+
+    def load_file(self, path: str) -> None:
+        try:
+            self.image = load_gray_image(path)
+            self._loaded = True
+            self.message.clear()
+        except SampleImageError as exc:
+            self.message.setText(str(exc))
+        self.recompute()
+
+    def set_kernel(self, kernel, stride=1, padding=0, dilation=1) -> None:
+        self.kernel = np.asarray(kernel, dtype=np.float64)
+        self.params = {"stride": stride, "padding": padding, "dilation": dilation}
+        if self.isVisible():
+            self.recompute()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        if not getattr(self, "_loaded", False):
+            self.load_digit()   # first visit: read the bundled digits (lazy, ~0.1 s)
+        elif getattr(self, "_stale", True):
+            self.recompute()
+        super().showEvent(event)
+
+    def recompute(self) -> None:
+        self._stale = False
+        self.source.set_data(self.image)
+        try:
+            self.feature = conv2d(self.image, self.kernel, **self.params)
+        except ValueError as exc:
+            self.message.setText(str(exc))
+            self.feature = np.zeros((1, 1))
+        self.output.set_data(self.feature)
+        vmax = float(np.max(np.abs(self.feature))) or 1.0
+        self.bar.set_range(vmax)
+        self.range_label.setText(tr("real.range", lo=fmt_num(self.feature.min()), hi=fmt_num(self.feature.max())))
+
+    def _on_hover(self, r: int, c: int) -> None:
+        if r < 0 or self.feature is None:
+            self.value_label.setText(tr("real.hover"))
+        else:
+            self.value_label.setText(tr("real.value", r=r, c=c, v=fmt_num(self.feature[r, c])))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.source.set_caption(tr("real.source"))
+        self.output.set_caption(tr("real.feature"))
+        if self.feature is not None:
+            self.range_label.setText(tr("real.range", lo=fmt_num(self.feature.min()), hi=fmt_num(self.feature.max())))
+
+    def rescale(self) -> None:
+        for v in (self.source, self.output):
+            v.rescale()
+        self.bar.updateGeometry()
+        self.bar.update()
