@@ -281,8 +281,7 @@ def test_transposed_language(t_page, app_state):
 
 
 def test_big_matrix_is_legible_zoomable_and_repaints_without_crashing(conv_page, qtbot):
-    """10×10 ⋆ 3×3 gives a 64×100 C. Repainting it makes ~40,000 void Qt calls: on Python 3.11
-    with shiboken6 6.12 each one drops a reference to None (see aeviz/ui/none_guard.py)."""
+    """10×10 ⋆ 3×3 gives a 64×100 C; repainting it makes ~40,000 Qt calls (see test_qt_binding.py)."""
     conv_page.input_editor.set_values(np.arange(100).reshape(10, 10) % 9)
     view = conv_page.c_view
     assert view.data().shape == (64, 100)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSplitter, QTabWidge
 from aeviz.core.conv import conv2d, conv_matrix, outputs_touched_by, pad2d, receptive_field
 from aeviz.core.sample_images import digit_patch
 from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.pages.base import Page
 from aeviz.ui.widgets import fmt_factor, fmt_num
 from aeviz.ui.widgets.grid_editor import GridEditor
@@ -184,7 +183,6 @@ class ConvolutionPage(Page):
         return self.params.values()
 
     def recompute(self) -> None:
-        keep_none_alive()
         self.x, self.k = self.input_editor.values(), self.kernel_editor.values()
         p = self.param_values()
         self.geometry = self.shape_panel.show_conv(self.x.shape, self.k.shape, p["stride"], p["padding"], p["dilation"])

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSpl
 
 from aeviz.core.conv import conv_matrix, conv_transpose2d, conv_transpose_matrix, transpose_partials
 from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.pages.base import Page
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
@@ -169,7 +168,6 @@ class TransposedPage(Page):
 
     # --- computation ------------------------------------------------------------------------
     def recompute(self) -> None:
-        keep_none_alive()
         self.x, self.k = self.input_editor.values(), self.kernel_editor.values()
         p = self.params.values()
         self.geometry = g = self.shape_panel.show_transposed(self.x.shape, self.k.shape, p["stride"], p["padding"],

@@ -6,7 +6,6 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.widgets import fmt_num
 
 
@@ -34,7 +33,6 @@ class ColorBar(QWidget):
         return QSize(self.sizeHint().width(), self.state.px(160))
 
     def paintEvent(self, event) -> None:
-        keep_none_alive()
         c = self.state.colors
         p = QPainter(self)
         font = self.state.font(1.0)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.widgets import MINUS, Translatable, fmt_num
 
 add_strings({
@@ -151,7 +150,6 @@ class GridEditor(QWidget, Translatable):
         return not self._last_refused
 
     def _fill_table(self) -> None:
-        keep_none_alive()
         rows, cols = self._values.shape
         self.table.blockSignals(True)
         self.table.setRowCount(rows)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.themes import text_on
 from aeviz.ui.widgets import fmt_num
 
@@ -124,7 +123,6 @@ class MatrixView(QWidget):
 
     # --- geometry ---------------------------------------------------------------------------
     def _relayout(self) -> None:
-        keep_none_alive()
         font = self.state.font(self.font_rel)
         font.setPointSizeF(max(4.0, font.pointSizeF() * self.zoom))
         self._font = font
@@ -201,7 +199,6 @@ class MatrixView(QWidget):
         return QColor(colors.panel)
 
     def paintEvent(self, event) -> None:
-        keep_none_alive()
         colors = self.state.colors
         p = QPainter(self)
         if not self.isEnabled():

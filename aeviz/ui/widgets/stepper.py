@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.none_guard import keep_none_alive
 from aeviz.ui.widgets import Translatable
 
 add_strings({
@@ -108,7 +107,6 @@ class Stepper(QWidget, Translatable):
         return self.timer.isActive()
 
     def _tick(self) -> None:
-        keep_none_alive()
         if self.index >= self.count - 1:
             self.stop()
         else:
