@@ -109,3 +109,15 @@ def test_no_bias_option():
     for kind in MODEL_KINDS:
         model = build_model(ModelConfig(kind=kind, latent=4, bias=False))
         assert all("bias" not in name for name, _ in model.named_parameters())
+
+
+def test_core_and_cli_never_import_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys; import aeviz.core.datasets, aeviz.core.models, aeviz.core.training, "
+            "aeviz.core.bundle, aeviz.core.pretrained, aeviz.core.inference, aeviz.cli_train; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -18,7 +18,6 @@ Writes are atomic (:func:`aeviz.core.persist.atomic_write`).
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import json
 import math
 import os

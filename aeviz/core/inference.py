@@ -20,8 +20,13 @@ def images_to_tensor(data, image_shape: tuple[int, int, int]) -> torch.Tensor:
     if isinstance(data, Dataset):
         data = data.images
     if isinstance(data, np.ndarray):
-        data = torch.from_numpy(data.astype(np.float32) / 255.0 if data.dtype == np.uint8
-                                else np.asarray(data, dtype=np.float32))
+        if data.dtype == np.uint8:
+            arr = data.astype(np.float32) / np.float32(255.0)
+        else:
+            arr = np.asarray(data, dtype=np.float32)
+            if not arr.flags.writeable:  # torch refuses to wrap read-only memory silently
+                arr = arr.copy()
+        data = torch.from_numpy(arr)
     elif data.dtype == torch.uint8:
         data = data.float() / 255.0
     data = data.float()

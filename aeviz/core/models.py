@@ -21,13 +21,15 @@ Output and normalisation choices:
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .noise import random_tensor
 
 __all__ = [
     "MODEL_KINDS", "LATENT_RANGE", "ModelConfig", "Autoencoder", "LinearAutoencoder",
@@ -294,7 +296,7 @@ class VAE(Autoencoder):
 
     def loss(self, x_in, target, kind="bce", generator=None):
         mu, logvar = self.encode_distribution(x_in)
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+        eps = random_tensor("normal", mu.shape, generator, mu)
         z = mu + torch.exp(0.5 * logvar) * eps
         recon = reconstruction_loss(self, self.decode_logits(z), target, kind, reduction="sum")
         kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
@@ -303,8 +305,7 @@ class VAE(Autoencoder):
     @torch.no_grad()
     def sample_prior(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """Decode n codes drawn from the prior N(0, I): new images, (n, C, H, W)."""
-        device = next(self.parameters()).device
-        z = torch.randn((n, self.latent_dim), generator=generator, device=device)
+        z = random_tensor("normal", (n, self.latent_dim), generator, next(self.parameters()))
         return self.decode(z)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-__all__ = ["NOISE_KINDS", "NoiseConfig", "add_noise", "parse_noise_spec"]
+__all__ = ["NOISE_KINDS", "NoiseConfig", "add_noise", "parse_noise_spec", "random_tensor"]
 
 NOISE_KINDS = ("gaussian", "masking", "salt_pepper")
 _ALIASES = {"gauss": "gaussian", "normal": "gaussian", "mask": "masking", "dropout": "masking",
@@ -70,6 +70,17 @@ def parse_noise_spec(spec: str) -> NoiseConfig | None:
     return NoiseConfig(kind, level)
 
 
+def random_tensor(kind: str, shape, generator: torch.Generator | None, like: torch.Tensor) -> torch.Tensor:
+    """``torch.randn``/``torch.rand`` drawn on the generator's device, returned on ``like``'s.
+
+    CPU generators cannot draw directly on MPS tensors; this keeps one code path.
+    """
+    fn = torch.randn if kind == "normal" else torch.rand
+    device = like.device if generator is None else generator.device
+    out = fn(tuple(shape), generator=generator, device=device, dtype=like.dtype)
+    return out if out.device == like.device else out.to(like.device)
+
+
 def add_noise(x, cfg: NoiseConfig | None, generator: torch.Generator | None = None):
     """A corrupted copy of ``x`` (torch tensor or numpy array, values in [0, 1]); x is untouched."""
     if isinstance(x, np.ndarray):
@@ -77,9 +88,9 @@ def add_noise(x, cfg: NoiseConfig | None, generator: torch.Generator | None = No
     if cfg is None or cfg.level == 0.0:
         return x.clone()
     if cfg.kind == "gaussian":
-        eps = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+        eps = random_tensor("normal", x.shape, generator, x)
         return (x + cfg.level * eps).clamp_(0.0, 1.0)
-    u = torch.rand(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+    u = random_tensor("uniform", x.shape, generator, x)
     if cfg.kind == "masking":
         return x * (u >= cfg.level).to(x.dtype)
     # salt_pepper: u < level/2 → pepper (0), level/2 ≤ u < level → salt (1)

@@ -179,7 +179,7 @@ class Trainer:
         if isinstance(model, LinearAutoencoder):
             model.fit_data_mean(self.x_train)  # no-op if already fitted (e.g. a loaded bundle)
         seed = self.config.seed
-        gen_device = self.device if self.device.type == "cuda" else torch.device("cpu")
+        gen_device = self.device if self.device.type == "cuda" else torch.device("cpu")  # MPS: CPU draws
         self._shuffle_gen = torch.Generator().manual_seed(seed)
         self._noise_gen = torch.Generator(device=gen_device).manual_seed(seed + 1)
         self._sample_gen = torch.Generator(device=gen_device).manual_seed(seed + 2)
@@ -243,9 +243,9 @@ class Trainer:
         return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
 
     @torch.no_grad()
-    def evaluate(self, x: torch.Tensor | None = None, batch_size: int = 1000) -> float | None:
-        """Mean loss on ``x`` (default: the validation set), with fixed noise so values compare."""
-        x = self.x_val if x is None else x
+    def evaluate(self, x=None, batch_size: int = 1000) -> float | None:
+        """Mean loss on images ``x`` (default: the validation set), with fixed noise so values compare."""
+        x = self.x_val if x is None else images_to_tensor(x, self.model.image_shape).to(self.device)
         if x is None or x.shape[0] == 0:
             return None
         was_training = self.model.training
