@@ -181,3 +181,22 @@ def test_failed_save_keeps_previous_file(saved, monkeypatch):
     with pytest.raises(OSError):
         save(path, model)
     assert digest(path) == before and listing(path.parent) == ["model.aeviz"]
+
+
+def test_pretrained_bundles():
+    from aeviz.core.pretrained import list_pretrained, load_pretrained
+
+    listed = {m.id: m for m in list_pretrained()}
+    assert {"mlp_latent2", "conv_latent16", "linear_latent16", "vae_latent2"} <= set(listed)
+    assert sum(m.path.stat().st_size for m in listed.values()) < 10e6
+    x = torch.rand(2, 1, 28, 28)
+    for model_id, entry in listed.items():
+        model_id_, path, summary = entry
+        b = load_pretrained(model_id)
+        assert b.config == entry.config and summary == b.config.summary()
+        with torch.no_grad():
+            assert b.model.encode(x).shape == (2, b.config.latent)
+        assert b.meta["extra"]["test_mse_per_pixel"] < 0.06
+    assert listed["linear_latent16"].config.bias is False
+    with pytest.raises(KeyError, match="no pretrained model"):
+        load_pretrained("gan_latent3")
