@@ -200,3 +200,33 @@ def test_pretrained_bundles():
     assert listed["linear_latent16"].config.bias is False
     with pytest.raises(KeyError, match="no pretrained model"):
         load_pretrained("gan_latent3")
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=300))
+def test_random_weight_bytes_only_raise_bundle_error(data):
+    try:
+        decode_tensors(data)
+    except BundleError:
+        pass
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=10_000), flip=st.integers(min_value=0, max_value=10_000))
+def test_damaged_bundles_only_raise_bundle_error(tmp_path_factory, cut, flip):
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "m.aeviz"
+    if not path.exists():
+        save(path, build_model(ModelConfig("linear", 2, hidden=None)), dtype="float16")
+    data = bytearray(path.read_bytes())
+    data[flip % len(data)] ^= 0x5A
+    bad = folder / "bad.aeviz"
+    bad.write_bytes(bytes(data[: max(1, len(data) - cut % len(data))]))
+    try:
+        load(bad)
+    except BundleError:
+        pass

@@ -154,3 +154,26 @@ def test_image_folder_errors(tmp_path):
 def test_dataset_validates_dtypes():
     with pytest.raises(DatasetError):
         Dataset(np.zeros((2, 3, 3), np.float32), np.zeros(2, np.int64), ["a"], "x")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_random_bytes_only_raise_dataset_error(data):
+    try:
+        arr = parse_idx(data, "fuzz.idx")
+    except DatasetError as exc:
+        assert "fuzz.idx" in str(exc)
+    else:
+        assert arr.dtype == np.uint8
+
+
+@settings(max_examples=40, deadline=None)
+@given(cut=st.integers(min_value=1, max_value=4 + 12 + 2 * 3 * 4))
+def test_every_truncation_is_refused(cut):
+    data = idx_bytes(np.ones((2, 3, 4), np.uint8))
+    with pytest.raises(DatasetError, match="fuzz"):
+        parse_idx(data[:len(data) - cut], "fuzz")

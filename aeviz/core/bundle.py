@@ -72,7 +72,10 @@ class Bundle:
         from .training import TrainConfig
 
         data = self.meta.get("train")
-        return None if data is None else TrainConfig.from_dict(data)
+        try:
+            return None if data is None else TrainConfig.from_dict(data)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise BundleError(f"invalid training description in the bundle ({exc})") from None
 
     @property
     def dataset_name(self) -> str | None:
