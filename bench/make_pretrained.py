@@ -6,8 +6,10 @@ Command used for the committed files (from the repository root)::
 
 Options: ``--only mlp_latent2,vae_latent2`` to rebuild some, ``--out DIR`` to
 write elsewhere, ``--epochs-scale 0.2`` for a quick dry run. Each bundle records
-its test-set MSE per pixel (and PCA's at the same k) in ``meta["extra"]``.
-The weights are float32: the four files are ~4.5 MB together.
+its test-set MSE per pixel (and PCA's at the same k) in ``meta["extra"]``; the
+``val_loss`` of its history is measured on the MNIST *test* split (training
+uses all 60k train images). The weights are float32: the four files are 4.2 MB
+together. Wall time ~10 min on a busy 2-core machine (conv_latent16 is most of it).
 """
 
 from __future__ import annotations
