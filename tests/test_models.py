@@ -1,0 +1,123 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from aeviz.core.models import (
+    MODEL_KINDS, VAE, LinearAutoencoder, ModelConfig, build_model, describe_layers,
+)
+
+torch.set_num_threads(1)
+
+
+@pytest.mark.parametrize("kind", MODEL_KINDS)
+@pytest.mark.parametrize("latent", [1, 2, 16])
+def test_encode_decode_shapes(kind, latent):
+    model = build_model(ModelConfig(kind=kind, latent=latent), seed=0)
+    x = torch.rand(5, 1, 28, 28)
+    z = model.encode(x)
+    assert z.shape == (5, latent)
+    out = model.decode(z)
+    assert out.shape == (5, 1, 28, 28)
+    assert model(x).shape == (5, 1, 28, 28)
+    if kind != "linear":
+        assert out.min() >= 0 and out.max() <= 1  # sigmoid output
+    loss = model.loss(x, x, "mse", torch.Generator().manual_seed(0))
+    assert loss.ndim == 0 and torch.isfinite(loss)
+
+
+@pytest.mark.parametrize("bad", [0, 129, -3, 2.5, True, "8"])
+def test_latent_validated(bad):
+    with pytest.raises(ValueError, match="latent size must be an integer between 1 and 128"):
+        ModelConfig(kind="mlp", latent=bad)
+
+
+def test_config_validation_and_json_roundtrip():
+    with pytest.raises(ValueError, match="unknown model kind"):
+        ModelConfig(kind="gan")
+    with pytest.raises(ValueError, match="divisible"):
+        ModelConfig(kind="conv", image_shape=(1, 30, 30))
+    cfg = ModelConfig(kind="conv", latent=16, hidden=[8, 16], bias=False)
+    again = ModelConfig.from_dict(json.loads(json.dumps(cfg.to_dict())))
+    assert again == cfg and again.hidden == (8, 16)
+    with pytest.raises(ValueError, match="unknown model config field"):
+        ModelConfig.from_dict({**cfg.to_dict(), "colour": "red"})
+    assert "784-256-64-2" in ModelConfig("mlp", 2).summary()
+
+
+def test_seeded_build_is_reproducible_and_leaves_global_rng():
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a = build_model(ModelConfig("mlp", 2), seed=7)
+    after = torch.rand(1)
+    b = build_model(ModelConfig("mlp", 2), seed=7)
+    assert torch.equal(before, after)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert torch.equal(pa, pb)
+
+
+def test_linear_matrices_and_centering():
+    model = build_model(ModelConfig("linear", 3, bias=False), seed=0)
+    assert isinstance(model, LinearAutoencoder)
+    assert model.encoder_matrix().shape == (3, 784) and model.decoder_matrix().shape == (784, 3)
+    x = torch.rand(20, 1, 28, 28)
+    model.fit_data_mean(x)
+    mean = x.reshape(20, -1).mean(0)
+    assert torch.allclose(model.data_mean, mean)
+    model.fit_data_mean(torch.zeros(4, 1, 28, 28))  # second call keeps the first mean
+    assert torch.allclose(model.data_mean, mean)
+    # encode/decode take raw images: x̂ = D E (x - μ) + μ exactly
+    E, D = model.encoder_matrix(), model.decoder_matrix()
+    xn = x.reshape(20, -1).numpy()
+    expect = (xn - mean.numpy()) @ E.T @ D.T + mean.numpy()
+    assert np.allclose(model(x).reshape(20, -1).detach().numpy(), expect, atol=1e-5)
+    # the mean image of the data is encoded as 0
+    assert torch.allclose(model.encode(mean.reshape(1, 1, 28, 28)), torch.zeros(1, 3), atol=1e-6)
+
+
+def test_vae_prior_and_deterministic_encode():
+    model = build_model(ModelConfig("vae", 2), seed=0)
+    assert isinstance(model, VAE)
+    x = torch.rand(4, 1, 28, 28)
+    assert torch.equal(model.encode(x), model.encode(x))
+    g = torch.Generator().manual_seed(0)
+    samples = model.sample_prior(6, generator=g)
+    assert samples.shape == (6, 1, 28, 28) and samples.min() >= 0 and samples.max() <= 1
+    # KL makes the loss larger than the reconstruction term alone for a wide posterior
+    mu, logvar = model.encode_distribution(x)
+    assert mu.shape == logvar.shape == (4, 2)
+
+
+@pytest.mark.parametrize("kind", MODEL_KINDS)
+def test_describe_layers(kind):
+    cfg = ModelConfig(kind=kind, latent=8)
+    model = build_model(cfg)
+    rows = describe_layers(model, cfg)
+    assert rows[0].part == "input" and rows[0].output_shape == (1, 28, 28)
+    assert rows[-1].output_shape == (1, 28, 28)
+    codes = [r for r in rows if r.part == "code"]
+    assert codes and all(r.output_shape == (8,) for r in codes)
+    assert sum(r.params for r in rows) == sum(p.numel() for p in model.parameters())
+    order = {"input": 0, "encoder": 1, "code": 2, "decoder": 3}
+    ranks = [order[r.part] for r in rows]
+    assert ranks == sorted(ranks) and ranks[-1] == 3  # input, encoder, code, decoder
+
+
+def test_no_bias_option():
+    for kind in MODEL_KINDS:
+        model = build_model(ModelConfig(kind=kind, latent=4, bias=False))
+        assert all("bias" not in name for name, _ in model.named_parameters())
+
+
+def test_core_and_cli_never_import_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys; import aeviz.core.datasets, aeviz.core.models, aeviz.core.training, "
+            "aeviz.core.bundle, aeviz.core.pretrained, aeviz.core.inference, aeviz.cli_train; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
