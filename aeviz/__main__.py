@@ -3,6 +3,8 @@
     aeviz                                  start the app
     aeviz --lang fr --theme dark           start with these settings
     aeviz --screenshot DIR [--zoom 2]      render every page to DIR/<page>.png and exit
+    aeviz train --model mlp --latent 2 --epochs 5 --out model.aeviz
+                                           train headless (see aeviz train --help)
 """
 
 from __future__ import annotations
@@ -31,13 +33,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--presentation", action="store_true", help="full screen, scaled for a projector")
     parser.add_argument("--screenshot", metavar="DIR", help="render every page to DIR/<page>.png and exit")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from aeviz.cli_train import add_train_parser
+    add_train_parser(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None:
+        return args.handler(args)
     if args.version:
         from aeviz import __version__
         print(f"aeviz {__version__}")

@@ -17,12 +17,15 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .core.bundle import BUNDLE_SUFFIX, save
-from .core.datasets import Dataset, DatasetError, load_idx_pair, load_image_folder, load_mnist, train_val_split
-from .core.models import LATENT_RANGE, MODEL_KINDS, ModelConfig, build_model
-from .core.noise import parse_noise_spec
-from .core.training import Snapshot, TrainConfig, Trainer, default_num_threads
+from .core.constants import BUNDLE_SUFFIX, LATENT_RANGE, MODEL_KINDS, default_num_threads
+
+if TYPE_CHECKING:
+    from .core.datasets import Dataset
+    from .core.training import Snapshot
+
+# The parser is built with the GUI's, before torch is loaded; the heavy modules load in run_train.
 
 __all__ = ["add_train_parser", "run_train", "load_dataset_arg"]
 
@@ -89,6 +92,8 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
 
 def load_dataset_arg(spec: str, size: int = 28) -> Dataset:
     """Resolve ``--dataset``: "mnist", an image folder, a folder with an IDX pair or an IDX images file."""
+    from .core.datasets import load_idx_pair, load_image_folder, load_mnist
+
     if spec.lower() == "mnist":
         return load_mnist("train")
     path = Path(spec).expanduser()
@@ -162,7 +167,7 @@ def run_train(args: argparse.Namespace) -> int:
         return _run(args)
     except UsageError as exc:
         return _error(str(exc))
-    except (DatasetError, ValueError) as exc:
+    except ValueError as exc:  # DatasetError and BundleError are ValueErrors with a readable message
         return _error(str(exc))
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted, nothing written", file=sys.stderr)
@@ -170,6 +175,12 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .core.bundle import save
+    from .core.datasets import train_val_split
+    from .core.models import ModelConfig, build_model
+    from .core.noise import parse_noise_spec
+    from .core.training import TrainConfig, Trainer
+
     out = Path(args.out).expanduser()
     if not out.suffix:
         out = out.with_suffix(BUNDLE_SUFFIX)

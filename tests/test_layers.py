@@ -43,3 +43,8 @@ def test_first_window_does_not_import_torch():
             "w = MainWindow(state); w.show(); app.processEvents()\n"
             "print('torch' in sys.modules)")
     assert _run(code).strip().splitlines()[-1] == "False"
+
+
+def test_command_line_parser_does_not_import_torch():
+    code = "import sys\nfrom aeviz.__main__ import build_parser\nbuild_parser()\nprint('torch' in sys.modules)"
+    assert _run(code).strip() == "False"

@@ -39,7 +39,7 @@ __all__ = ["BundleError", "Bundle", "save", "load", "read_meta", "encode_tensors
 
 FORMAT_NAME = "aeviz-bundle"
 FORMAT_VERSION = 1
-BUNDLE_SUFFIX = ".aeviz"
+from .constants import BUNDLE_SUFFIX  # noqa: E402
 META_NAME = "meta.json"
 WEIGHTS_NAME = "weights.safetensors"
 _MAX_META = 16 * 2 ** 20

@@ -36,8 +36,8 @@ __all__ = [
     "MLPAutoencoder", "ConvAutoencoder", "VAE", "build_model", "LayerRow", "describe_layers",
 ]
 
-MODEL_KINDS = ("linear", "mlp", "conv", "vae")
-LATENT_RANGE = (1, 128)
+from .constants import LATENT_RANGE, MODEL_KINDS
+
 DEFAULT_HIDDEN = {"linear": (), "mlp": (256, 64), "conv": (32, 64), "vae": (256, 64)}
 OUTPUTS = ("auto", "sigmoid", "identity")
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -32,21 +31,13 @@ from typing import Iterator
 import numpy as np
 import torch
 
+from .constants import default_num_threads
 from .inference import encode_images, images_to_tensor, reconstruct
 from .models import Autoencoder, LinearAutoencoder
 from .noise import NoiseConfig, add_noise
 
 __all__ = ["TrainConfig", "Snapshot", "Trainer", "reconstruct", "encode_images",
            "default_num_threads", "resolve_device", "images_to_tensor", "NoiseConfig", "add_noise"]
-
-
-def default_num_threads() -> int:
-    """All cores but one, so the UI thread stays responsive."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, cores - 1)
 
 
 def resolve_device(name: str = "cpu") -> torch.device:

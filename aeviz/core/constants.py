@@ -1,0 +1,22 @@
+"""Names and defaults shared by the core, the CLI and the pages, importable without torch.
+
+The command-line parser and the window are built before torch is loaded (torch costs
+about a second to import), so what they need to know lives here.
+"""
+
+from __future__ import annotations
+
+import os
+
+MODEL_KINDS = ("linear", "mlp", "conv", "vae")
+LATENT_RANGE = (1, 128)
+BUNDLE_SUFFIX = ".aeviz"
+
+
+def default_num_threads() -> int:
+    """All cores but one, so the UI thread stays responsive."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
