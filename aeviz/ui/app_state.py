@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from aeviz.ui import i18n, themes
+from aeviz.ui.model_hub import ModelHub
 from aeviz.ui.settings import ZOOM_MAX, ZOOM_MIN, Settings
 
 ZOOM_STEPS = (0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
@@ -28,6 +29,7 @@ class AppState(QObject):
         self.settings = settings.validated()
         self.base_point_size = base_point_size
         self.persist = True  # False for screenshots: they never touch the user's settings file
+        self.models = ModelHub(self)  # models shared between pages (the live training run)
         if not self.settings.language:
             self.settings.language = i18n.system_language()
         i18n.set_language(self.settings.language)
