@@ -150,3 +150,10 @@ def test_unexpected_exception_is_logged_and_survived(qapp, tmp_path, monkeypatch
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert "boom in a slot" in errors.log_file().read_text()
+
+
+def test_page_list_can_be_hidden_for_more_room(main_window):
+    main_window.sidebar_action.trigger()
+    assert not main_window.sidebar.isVisible()
+    main_window.sidebar_action.trigger()
+    assert main_window.sidebar.isVisible()

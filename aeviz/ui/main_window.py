@@ -33,6 +33,7 @@ add_strings({
     "action.export_png": {"en": "Export view as PNG…", "fr": "Exporter la vue en PNG…"},
     "action.quit": {"en": "Quit", "fr": "Quitter"},
     "action.presentation": {"en": "Presentation mode", "fr": "Mode présentation"},
+    "action.sidebar": {"en": "Show the page list", "fr": "Afficher la liste des pages"},
     "action.zoom_in": {"en": "Zoom in", "fr": "Zoom avant"},
     "action.zoom_out": {"en": "Zoom out", "fr": "Zoom arrière"},
     "action.zoom_reset": {"en": "Reset zoom", "fr": "Zoom normal"},
@@ -176,6 +177,10 @@ class MainWindow(QMainWindow):
             "action.presentation", lambda checked: self.state.set_presentation(checked), QKeySequence("F11"), True)
         self.presentation_action.setChecked(self.state.settings.presentation)
         view_menu.addAction(self.presentation_action)
+        self.sidebar_action = self._action("action.sidebar", lambda checked: self.sidebar.setVisible(checked),
+                                           QKeySequence("Ctrl+L"), True)
+        self.sidebar_action.setChecked(True)
+        view_menu.addAction(self.sidebar_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("action.zoom_in", self.state.zoom_in,
                                          [QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence.ZoomIn]))

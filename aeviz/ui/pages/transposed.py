@@ -22,7 +22,7 @@ from aeviz.ui.pages.base import Page
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.grid_editor import GridEditor
-from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol
+from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column
 from aeviz.ui.widgets.matrix_view import CROSS, HATCH, MatrixView
 from aeviz.ui.widgets.overlap import OverlapPanel
 from aeviz.ui.widgets.params import ParamsBox
@@ -369,6 +369,7 @@ class TransposedPage(Page):
 
     def rescale(self) -> None:
         super().rescale()
+        QTimer.singleShot(0, lambda: size_controls_column(self.main_split, self.main_split.width()))
         for w in (self.input_editor, self.kernel_editor, self.overlap):
             w.rescale()
         for view in self.findChildren(MatrixView):
@@ -386,9 +387,8 @@ class TransposedPage(Page):
         self._fitted = None   # fit the direct view again, once the splitter has its new height
         QTimer.singleShot(0, self._fit_split)
         if not getattr(self, "_split_done", False) and event.size().width() > 0:
-            self._split_done = True   # controls about a quarter of the width, the views the rest
-            width = event.size().width()
-            self.main_split.setSizes([width * 30 // 100, width - width * 30 // 100])
+            self._split_done = True
+            size_controls_column(self.main_split, event.size().width())
 
     def prepare_for_screenshot(self) -> None:
         if self.y is not None and self.selection is None:

@@ -46,3 +46,13 @@ def vcol(*widgets, stretch: bool = True) -> QWidget:
     if stretch:
         col.addStretch(1)
     return box
+
+
+def size_controls_column(split, total_width: int) -> None:
+    """Give the controls column (a scroll area, first in ``split``) the width its content asks
+    for, up to 40 % of the page, so nothing is clipped at presentation zoom."""
+    area = split.widget(0)
+    content = area.widget() if isinstance(area, QScrollArea) else area
+    want = content.sizeHint().width() + area.verticalScrollBar().sizeHint().width() + 8
+    left = max(total_width * 25 // 100, min(want, total_width * 40 // 100))
+    split.setSizes([left, total_width - left])
