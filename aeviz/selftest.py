@@ -198,8 +198,23 @@ def render_pages(out_dir: Path) -> list[Path]:
 
 # ----------------------------------------------------------------------------- runner
 
+def _attach_windows_console() -> None:
+    """A windowed .exe has no stdout: write to the console it was started from, if any."""
+    if sys.platform != "win32" or (sys.stdout is not None and sys.stderr is not None):
+        return
+    try:
+        import ctypes
+
+        if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+            sys.stdout = sys.stdout or open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115
+            sys.stderr = sys.stderr or open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115
+    except (OSError, AttributeError):
+        pass
+
+
 def run(verbose: bool = False, keep_dir: str | None = None) -> int:
     """Run every stage; print one "OK ..." line (stdout) or "FAILED ..." (stderr)."""
+    _attach_windows_console()
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists
     scratch = Path(tempfile.mkdtemp(prefix="aeviz-selftest-"))
     # Keep the user's settings and logs untouched.
