@@ -3,6 +3,7 @@
     aeviz                                  start the app
     aeviz --lang fr --theme dark           start with these settings
     aeviz --screenshot DIR [--zoom 2]      render every page to DIR/<page>.png and exit
+    aeviz --self-test [--verbose]          check data, convolution, training and pages; "OK" or exit 1
     aeviz train --model mlp --latent 2 --epochs 5 --out model.aeviz
                                            train headless (see aeviz train --help)
 """
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--presentation", action="store_true", help="full screen, scaled for a projector")
     parser.add_argument("--screenshot", metavar="DIR", help="render every page to DIR/<page>.png and exit")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--self-test", action="store_true", help="check this installation offscreen and exit")
+    parser.add_argument("--verbose", action="store_true", help="with --self-test: show tracebacks")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     from aeviz.cli_train import add_train_parser
     add_train_parser(subparsers)
@@ -48,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         from aeviz import __version__
         print(f"aeviz {__version__}")
         return 0
+    if args.self_test:
+        from aeviz.selftest import run
+        return run(verbose=args.verbose)
     if args.screenshot:
         from aeviz.ui.app import render_screenshots
         try:

@@ -48,7 +48,21 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("aeviz")
     app.setOrganizationName("aeviz")
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon():
+    """The window icon, from resources/icons/aeviz-<size>.png (PNG: no image plugin needed)."""
+    from PySide6.QtGui import QIcon
+    from aeviz.core.paths import resource_path
+
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256):
+        path = resource_path("icons", f"aeviz-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
 
 
 def make_state(app: QApplication, language: str | None, theme: str | None, zoom: float | None,
