@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QtMsgType, QTimer, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from aeviz.ui import errors, themes
@@ -44,7 +45,21 @@ class FirstPaintProbe(QObject):
         return False
 
 
+_QT_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_message_handler(mode, _context, message: str) -> None:
+    """Send Qt's messages to the log, minus the offscreen plugin's harmless chatter."""
+    if message in _QT_NOISE:
+        return
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO}.get(mode, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+    if level >= logging.WARNING:
+        sys.stderr.write(message + "\n")
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
+    qInstallMessageHandler(_qt_message_handler)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("aeviz")
     app.setOrganizationName("aeviz")
