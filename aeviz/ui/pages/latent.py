@@ -25,6 +25,7 @@ from aeviz.ui.pages.latent_session import LatentSession, encode_work, tsne_work
 from aeviz.ui.pages.latent_source import TSNE_POINTS, SourceMixin
 from aeviz.ui.pages.latent_sliders import SlidersTab
 from aeviz.ui.widgets.digit_view import DigitView
+from aeviz.ui.widgets.lab_layout import scroll
 from aeviz.ui.widgets.scatter import ClassLegend, LatentScatter
 from aeviz.ui.workers import Task
 
@@ -64,6 +65,9 @@ class LatentPage(SourceMixin, Page):
             grid.addWidget(label, 0, 2 * i)
             grid.addWidget(combo, 0, 2 * i + 1)
         grid.addWidget(self.open_button, 0, 6)
+        for combo in (self.model_combo, self.data_combo, self.view_combo):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(5, 1)
@@ -105,12 +109,12 @@ class LatentPage(SourceMixin, Page):
                           AttributesTab(state, self.session, self.scatter), GenerateTab(state, self.session, self.scatter)]
         self._tab_keys = ("latent.tab_morph", "latent.tab_sliders", "latent.tab_attributes", "latent.tab_generate")
         for tab, key in zip(self.tab_pages, self._tab_keys):
-            self.tabs.addTab(tab, tr(key))
+            self.tabs.addTab(scroll(tab), tr(key))  # a tab never forces the window wider
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading("latent.title", 1.3))
         layout.addLayout(grid)
@@ -263,7 +267,7 @@ class LatentPage(SourceMixin, Page):
         self._summarize()
         self._on_selection(s.selected)
         for tab in self.tab_pages:
-            tab.set_active(tab is self.tabs.currentWidget())
+            tab.set_active(self.tabs.currentWidget() is not None and self.tabs.currentWidget().widget() is tab)
 
     def _summarize(self) -> None:
         s = self.session
@@ -300,7 +304,7 @@ class LatentPage(SourceMixin, Page):
 
     def _on_tab_changed(self, _index: int) -> None:
         for tab in self.tab_pages:
-            tab.set_active(tab is self.tabs.currentWidget())
+            tab.set_active(self.tabs.currentWidget() is not None and self.tabs.currentWidget().widget() is tab)
 
     # --- exports ------------------------------------------------------------------------------
     def _export_csv(self) -> None:

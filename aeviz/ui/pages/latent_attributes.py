@@ -108,10 +108,13 @@ class AttributesTab(LatentTab):
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("attr.groups", "attr.a", "attr.b")):
             self.bind(label.setText, key)
-        row = QHBoxLayout()
-        for w in (labels[0], self.kind, labels[1], self.a_combo, labels[2], self.b_combo, self.compute_button):
-            row.addWidget(w)
+        row, row2 = QHBoxLayout(), QHBoxLayout()  # two rows: fits the tab at zoom 2
+        row.addWidget(labels[0])
+        row.addWidget(self.kind)
         row.addStretch(1)
+        for w in (labels[1], self.a_combo, labels[2], self.b_combo, self.compute_button):
+            row2.addWidget(w)
+        row2.addStretch(1)
         slider_row = QHBoxLayout()
         slider_row.addWidget(self.strength_label)
         slider_row.addWidget(self.strength, 1)
@@ -120,7 +123,7 @@ class AttributesTab(LatentTab):
         views.addWidget(self.shifted)
         views.addStretch(1)
         col = QVBoxLayout(self)
-        for w in (intro, row, self.result, slider_row, views, self.strip_label, self.strip):
+        for w in (intro, row, row2, self.result, slider_row, views, self.strip_label, self.strip):
             (col.addLayout if isinstance(w, QHBoxLayout) else col.addWidget)(w)
         col.addStretch(1)
         self.kind.activated.connect(self._on_kind)

@@ -52,13 +52,17 @@ class GenerateTab(LatentTab):
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("gen.source", "gen.seed", "gen.count")):
             self.bind(label.setText, key)
-        row = QHBoxLayout()
-        for w in (labels[0], self.source, labels[1], self.seed, labels[2], self.count, self.resample):
-            row.addWidget(w)
+        row, row2 = QHBoxLayout(), QHBoxLayout()  # two rows: fits the tab at zoom 2
+        row.addWidget(labels[0])
+        row.addWidget(self.source)
         row.addStretch(1)
+        for w in (labels[1], self.seed, labels[2], self.count, self.resample):
+            row2.addWidget(w)
+        row2.addStretch(1)
         col = QVBoxLayout(self)
         col.addWidget(intro)
         col.addLayout(row)
+        col.addLayout(row2)
         col.addWidget(self.grid)
         col.addWidget(note)
         col.addStretch(1)

@@ -20,10 +20,12 @@ from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import ImageGrid
 
 add_strings({
-    "morph.intro": {"en": "Pick A and B (click a point, a digit below, or type an index), then move α.",
-                    "fr": "Choisissez A et B (un point, un chiffre ci-dessous ou un numéro), puis déplacez α."},
-    "morph.pick_a": {"en": "Next click sets A", "fr": "Le prochain clic choisit A"},
-    "morph.pick_b": {"en": "Next click sets B", "fr": "Le prochain clic choisit B"},
+    "morph.intro": {"en": "Pick A and B: the button says which one the next click (a point on the map or a digit below) "
+                          "sets; or type an index. Then move α.",
+                    "fr": "Choisissez A et B : le bouton indique lequel le prochain clic (un point de la carte ou un "
+                          "chiffre ci-dessous) choisit ; ou tapez un numéro. Puis déplacez α."},
+    "morph.pick_a": {"en": "Pick A", "fr": "Choisir A"},
+    "morph.pick_b": {"en": "Pick B", "fr": "Choisir B"},
     "morph.a": {"en": "A (#{i})", "fr": "A (n° {i})"},
     "morph.b": {"en": "B (#{i})", "fr": "B (n° {i})"},
     "morph.index": {"en": "Index of A, of B:", "fr": "Numéro de A, de B :"},
@@ -41,8 +43,8 @@ add_strings({
     "morph.far": {"en": "far from the data: the decoder is guessing",
                   "fr": "loin des données : le décodeur extrapole"},
     "morph.steps": {"en": "Steps in the strip:", "fr": "Étapes de la bande :"},
-    "morph.save_png": {"en": "Save the strip (PNG)…", "fr": "Enregistrer la bande (PNG)…"},
-    "morph.save_gif": {"en": "Save as animation (GIF)…", "fr": "Enregistrer en animation (GIF)…"},
+    "morph.save_png": {"en": "Strip as PNG…", "fr": "Bande en PNG…"},
+    "morph.save_gif": {"en": "Animated GIF…", "fr": "GIF animé…"},
     "morph.gallery": {"en": "Gallery (two of each class):", "fr": "Galerie (deux par classe) :"},
 })
 
@@ -67,8 +69,8 @@ class MorphTab(LatentTab):
         self.index_label = QLabel()
         self.bind(self.index_label.setText, "morph.index")
         self.spins = [QSpinBox(), QSpinBox()]
-        self.view_a, self.view_b = DigitView(state, 72), DigitView(state, 72)
-        self.decoded, self.blend = DigitView(state, 140), DigitView(state, 140)
+        self.view_a, self.view_b = DigitView(state, 64), DigitView(state, 64)
+        self.decoded, self.blend = DigitView(state, 112), DigitView(state, 112)
         self.alpha = QSlider(Qt.Horizontal)
         self.alpha.setRange(0, 100)
         self.alpha.setValue(50)
@@ -81,13 +83,13 @@ class MorphTab(LatentTab):
         self.steps.setValue(9)
         self.steps_label = QLabel()
         self.bind(self.steps_label.setText, "morph.steps")
-        self.strip = ImageGrid(state, columns=9, cell=44)
+        self.strip = ImageGrid(state, columns=9, cell=38)
         self.png_button, self.gif_button = QPushButton(), QPushButton()
         self.bind(self.png_button.setText, "morph.save_png")
         self.bind(self.gif_button.setText, "morph.save_gif")
         self.gallery_label = QLabel()
         self.bind(self.gallery_label.setText, "morph.gallery")
-        self.gallery = ImageGrid(state, columns=10, cell=34)
+        self.gallery = ImageGrid(state, columns=10, cell=30)
         self.gallery_rows = np.zeros(0, np.int64)
         self.retranslate()
         # --- layout

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from aeviz.ui.widgets.image_grid import to_uint8
@@ -22,7 +22,7 @@ class DigitView(QWidget):
         self._buffer: np.ndarray | None = None
         self._qimage: QImage | None = None
         self._caption = ""
-        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)  # pixels stay square, never squeezed
         state.scale_changed.connect(self._relayout)
         state.theme_changed.connect(lambda _t: self.update())
 
@@ -55,12 +55,14 @@ class DigitView(QWidget):
 
     def sizeHint(self) -> QSize:
         side = self.state.px(self.side)
-        width = max(side, self.fontMetrics().horizontalAdvance(self._caption) + 8) if self._caption else side
+        caption = QFontMetrics(self.state.font(0.95)).horizontalAdvance(self._caption) + 8 if self._caption else 0
+        width = max(side, caption)
         return QSize(width, side + self._caption_px())
 
     def minimumSizeHint(self) -> QSize:
         side = self.state.px(self.side * 0.6)
-        return QSize(side, side + self._caption_px())
+        caption = QFontMetrics(self.state.font(0.95)).horizontalAdvance(self._caption) + 8 if self._caption else 0
+        return QSize(max(side, caption), side + self._caption_px())
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)

@@ -17,7 +17,7 @@ import pyqtgraph as pg
 import pyqtgraph.functions as fn
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from aeviz.ui.widgets.plots import ThemedPlot
 
@@ -287,7 +287,7 @@ class ClassLegend(QWidget):
         super().__init__(parent)
         self.state = state
         self.boxes: list[QCheckBox] = []
-        self._layout = QHBoxLayout(self)
+        self._layout = QGridLayout(self)  # two rows of five: fits a narrow column at zoom 2
         self._layout.setContentsMargins(0, 0, 0, 0)
         state.theme_changed.connect(self._recolor)
         state.scale_changed.connect(self._recolor)
@@ -303,9 +303,8 @@ class ClassLegend(QWidget):
             box = QCheckBox(name)
             box.setChecked(True if visible is None else bool(visible[i]))
             box.toggled.connect(self._on_toggled)
-            self._layout.addWidget(box)
+            self._layout.addWidget(box, i // 5, i % 5)
             self.boxes.append(box)
-        self._layout.addStretch(1)
         self._recolor()
 
     def _on_toggled(self, on: bool) -> None:
