@@ -16,6 +16,7 @@ add_strings({
     "page.home": {"en": "Home", "fr": "Accueil"},
     "page.convolution": {"en": "Convolution", "fr": "Convolution"},
     "page.transposed": {"en": "Transposed convolution", "fr": "Convolution transposée"},
+    "page.latent": {"en": "Latent space", "fr": "Espace latent"},
 })
 
 
@@ -35,6 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "page.home", "aeviz.ui.pages.home", "HomePage", 0),
     PageSpec("convolution", "page.convolution", "aeviz.ui.pages.convolution", "ConvolutionPage", 2),
     PageSpec("transposed", "page.transposed", "aeviz.ui.pages.transposed", "TransposedPage", 2),
+    PageSpec("latent", "page.latent", "aeviz.ui.pages.latent", "LatentPage", 3),
 )
 
 

@@ -1,0 +1,194 @@
+"""What the latent-space tabs share: the model, the encoded data, the 2-D view, the selection.
+
+The page shell fills it (loading models, encoding in a worker); the tabs read it and
+listen to its signals, so each tab stays a small module that never starts the
+heavy work itself. Decoding one code or a few dozen runs here on the GUI thread
+(≈ 0.1 ms per code for the MLP), the rest is done by workers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from aeviz.ui.widgets import Translatable
+
+from aeviz.core import latent as L
+
+MAX_SLIDERS = 16
+
+
+class LatentSession(QObject):
+    model_changed = Signal()      # a new model (codes are stale until the next codes_changed)
+    codes_changed = Signal()      # new codes and a new 2-D view
+    view_changed = Signal()       # only the 2-D view changed (t-SNE finished, PCA back)
+    selection_changed = Signal(int)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.model = None
+        self.config = None
+        self.model_label = ""
+        self.dataset = None                       # aeviz.core.datasets.Dataset
+        self.codes = np.zeros((0, 2), np.float32)  # (N, k), one row per dataset image
+        self.pca: L.PCA | None = None
+        self.method = "direct"                    # "direct" | "pca" | "tsne"
+        self.view_xy = np.zeros((0, 2), np.float32)   # what the scatter shows
+        self.view_rows = np.zeros(0, np.int64)        # dataset row of each scatter point
+        self.selected = -1
+        self.spacing = 1.0
+        self._gaussian: L.GaussianFit | None = None
+        self._ranges = None
+
+    # --- filling ------------------------------------------------------------------------------
+    def set_model(self, model, config, label: str) -> None:
+        self.model, self.config, self.model_label = model, config, label
+        self.model.eval()
+        self.model_changed.emit()
+
+    def set_codes(self, dataset, codes: np.ndarray, pca: L.PCA | None, spacing: float) -> None:
+        self.dataset, self.codes, self.pca, self.spacing = dataset, np.asarray(codes, np.float32), pca, spacing
+        self._gaussian = None
+        self._ranges = None
+        self.method = "direct" if self.k == 2 else "pca"
+        self.view_rows = np.arange(len(self.codes))
+        self.view_xy = self.project(self.codes)
+        if not 0 <= self.selected < len(self.codes):
+            self.selected = 0 if len(self.codes) else -1
+        self.codes_changed.emit()
+
+    def set_tsne_view(self, rows: np.ndarray, xy: np.ndarray) -> None:
+        self.method, self.view_rows, self.view_xy = "tsne", np.asarray(rows), np.asarray(xy, np.float32)
+        self.view_changed.emit()
+
+    def set_linear_view(self) -> None:
+        self.method = "direct" if self.k == 2 else "pca"
+        self.view_rows = np.arange(len(self.codes))
+        self.view_xy = self.project(self.codes)
+        self.view_changed.emit()
+
+    def select(self, row: int) -> None:
+        if 0 <= row < len(self.codes) and row != self.selected:
+            self.selected = row
+            self.selection_changed.emit(row)
+
+    # --- reading ------------------------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        return self.model is not None and self.dataset is not None and len(self.codes) > 0 \
+            and self.codes.shape[1] == self.k
+
+    @property
+    def k(self) -> int:
+        return int(self.model.latent_dim) if self.model is not None else 0
+
+    @property
+    def is_vae(self) -> bool:
+        return self.config is not None and self.config.kind == "vae"
+
+    @property
+    def linear_view(self) -> bool:
+        return self.method in ("direct", "pca")
+
+    def project(self, z: np.ndarray) -> np.ndarray:
+        """Codes → scatter coordinates (only for the linear views: direct and PCA)."""
+        z = np.atleast_2d(np.asarray(z, np.float64))
+        if self.k == 2 or self.pca is None:
+            return z[:, :2].astype(np.float32)
+        return self.pca.transform(z).astype(np.float32)
+
+    def view_point_of_row(self, row: int):
+        """Where dataset row ``row`` sits in the current scatter, or None if not shown."""
+        if self.linear_view:
+            return self.view_xy[row] if 0 <= row < len(self.view_xy) else None
+        hit = np.flatnonzero(self.view_rows == row)
+        return self.view_xy[hit[0]] if len(hit) else None
+
+    def image(self, row: int) -> np.ndarray:
+        return self.dataset.images[row].astype(np.float32) / 255.0
+
+    def label_name(self, row: int) -> str:
+        return str(self.dataset.class_names[int(self.dataset.labels[row])])
+
+    @torch.no_grad()
+    def decode(self, z: np.ndarray) -> np.ndarray:
+        """Codes (n, k) → images (n, H, W) in [0, 1]."""
+        zt = torch.as_tensor(np.asarray(z, np.float32)).reshape(-1, self.k)
+        out = self.model.decode(zt).clamp(0.0, 1.0).numpy()
+        return out[:, 0]
+
+    def reconstruction(self, row: int) -> np.ndarray:
+        return self.decode(self.codes[row:row + 1])[0]
+
+    def ranges(self):
+        if self._ranges is None:
+            self._ranges = L.percentile_ranges(self.codes, 1.0, 99.0)
+        return self._ranges
+
+    def gaussian(self) -> L.GaussianFit:
+        if self._gaussian is None:
+            self._gaussian = L.fit_gaussian(self.codes)
+        return self._gaussian
+
+    def sample_prior(self, n: int, seed: int) -> np.ndarray:
+        generator = torch.Generator().manual_seed(int(seed))
+        return self.model.sample_prior(n, generator=generator).numpy()
+
+    def distance_to_data(self, z: np.ndarray) -> float:
+        return L.nearest_distance(self.codes, z)[0]
+
+
+def encode_work(model, load_dataset, want_pca: bool = True):
+    """Worker body: load the images, encode, then the PCA and the spacing scale (a generator for Task)."""
+    dataset = load_dataset()
+    yield 0.0
+    codes = yield from L.encode_iter(model, dataset.images, batch_size=1000)
+    pca = L.fit_pca(codes, 2) if want_pca and codes.shape[1] > 2 else None
+    spacing = L.typical_spacing(codes)
+    return dataset, codes, pca, spacing
+
+
+def tsne_work(codes: np.ndarray, n: int, seed: int = 0):
+    """Worker body: t-SNE on a stratified sample; yields (fraction, rows, map or None)."""
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(len(codes), min(n, len(codes)), replace=False))
+    gen = L.tsne(codes[rows], perplexity=30.0, iterations=300, seed=seed)
+    try:
+        while True:
+            fraction, y = next(gen)
+            yield fraction, rows, y
+    except StopIteration as stop:
+        return rows, stop.value
+    finally:
+        gen.close()
+
+
+class LatentTab(QWidget, Translatable):
+    """Base of the four tabs: shared session and scatter, translated texts, scaled fonts."""
+
+    def __init__(self, state, session: LatentSession, scatter, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state, self.session, self.scatter = state, session, scatter
+        self.active = False
+        self._init_texts()
+        self._fonts: list[tuple[QWidget, float, bool]] = []
+
+    def scale_font(self, widget: QWidget, relative: float, bold: bool = False) -> None:
+        self._fonts.append((widget, relative, bold))
+        widget.setFont(self.state.font(relative, bold))
+
+    def rescale(self) -> None:
+        for widget, relative, bold in self._fonts:
+            widget.setFont(self.state.font(relative, bold))
+
+    def set_active(self, on: bool) -> None:
+        """The tab became (in)visible: show or remove its drawings on the scatter."""
+        self.active = on
+
+    def prepare_for_screenshot(self) -> None:
+        """Fill the tab with a meaningful example."""
+
+    def shutdown(self) -> None:
+        """Stop this tab's workers."""

@@ -1,0 +1,161 @@
+"""Code sliders (curseurs du code): set each number of the code by hand and decode it live.
+
+Slider ranges are the 1st–99th percentiles of the data's codes, so every position is
+a value the encoder actually produces. With a 2-D code the whole plane is shown as a
+manifold map (a grid of decoded codes) and a target on the scatter can be dragged:
+the decoder's view of every place on the map.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from aeviz.core import latent as L
+from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.pages.latent_session import MAX_SLIDERS, LatentTab
+from aeviz.ui.widgets.digit_view import DigitView
+from aeviz.ui.widgets.image_grid import mosaic, to_uint8
+
+STEPS = 1000
+MANIFOLD_N = 15
+
+add_strings({
+    "sliders.intro": {"en": "Each slider is one number of the code (range: 1st to 99th percentile of the data).",
+                      "fr": "Chaque curseur est un nombre du code (plage : du 1er au 99e centile des données)."},
+    "sliders.intro2": {"en": " Drag the target ⊕ on the map: the image decodes as it moves.",
+                       "fr": " Faites glisser la cible ⊕ sur la carte : l'image se décode en direct."},
+    "sliders.too_many": {"en": "Only the first {m} of {k} numbers have sliders; the others keep their value.",
+                         "fr": "Seuls les {m} premiers des {k} nombres ont un curseur ; les autres gardent leur valeur."},
+    "sliders.from_selection": {"en": "Start from the selected image", "fr": "Partir de l'image sélectionnée"},
+    "sliders.mean": {"en": "Mean code", "fr": "Code moyen"},
+    "sliders.dim": {"en": "z{i}", "fr": "z{i}"},
+    "sliders.decoded": {"en": "Decoded", "fr": "Décodé"},
+    "sliders.manifold": {"en": "Manifold map: decoded grid over the plane",
+                         "fr": "Carte de la variété : grille décodée sur le plan"},
+})
+
+
+class SlidersTab(LatentTab):
+    def __init__(self, state, session, scatter, parent=None):
+        super().__init__(state, session, scatter, parent)
+        self.z = np.zeros(2, np.float32)
+        self.lo = self.hi = np.zeros(2)
+        self.sliders: list[QSlider] = []
+        self.value_labels: list[QLabel] = []
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.from_selection, self.mean_button = QPushButton(), QPushButton()
+        self.bind(self.from_selection.setText, "sliders.from_selection")
+        self.bind(self.mean_button.setText, "sliders.mean")
+        self.decoded = DigitView(state, 150)
+        self.manifold = DigitView(state, 300)
+        self.slider_box = QWidget()
+        self.slider_grid = QGridLayout(self.slider_box)
+        self.slider_grid.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.from_selection)
+        buttons.addWidget(self.mean_button)
+        buttons.addStretch(1)
+        views = QHBoxLayout()
+        views.addWidget(self.decoded, 0, Qt.AlignTop)
+        views.addWidget(self.manifold, 1, Qt.AlignTop)
+        col = QVBoxLayout(self)
+        col.addWidget(self.intro)
+        col.addLayout(buttons)
+        col.addWidget(self.slider_box)
+        col.addLayout(views)
+        col.addStretch(1)
+        self.from_selection.clicked.connect(lambda: self.set_code(self.session.codes[self.session.selected]))
+        self.mean_button.clicked.connect(lambda: self.set_code(self.session.codes.mean(axis=0)))
+        scatter.target_moved.connect(self._on_target)
+        session.codes_changed.connect(self._on_codes)
+        session.view_changed.connect(self._sync_target)
+        self.retranslate()
+
+    def _on_codes(self) -> None:
+        s = self.session
+        self.lo, self.hi = s.ranges()
+        count = min(s.k, MAX_SLIDERS)
+        if count != len(self.sliders):
+            self._build_sliders(count)
+        self.manifold.setVisible(s.k == 2)
+        if s.k == 2:
+            grid = s.decode(L.manifold_grid(self.lo, self.hi, MANIFOLD_N))
+            self.manifold.set_image(mosaic(to_uint8(grid), MANIFOLD_N, gap=0)[None])
+        self.retranslate()
+        self.set_code(s.codes[s.selected] if s.selected >= 0 else s.codes.mean(axis=0))
+
+    def _build_sliders(self, count: int) -> None:
+        for widget in self.sliders + self.value_labels + self.slider_box.findChildren(QLabel):
+            widget.deleteLater()
+        self.sliders, self.value_labels = [], []
+        for i in range(count):
+            name = QLabel(tr("sliders.dim", i=i + 1))
+            slider = QSlider(Qt.Horizontal)
+            slider.setRange(0, STEPS)
+            slider.valueChanged.connect(self._on_slider)
+            value = QLabel()
+            value.setMinimumWidth(self.state.px(56))
+            self.slider_grid.addWidget(name, i // 2, 3 * (i % 2))
+            self.slider_grid.addWidget(slider, i // 2, 3 * (i % 2) + 1)
+            self.slider_grid.addWidget(value, i // 2, 3 * (i % 2) + 2)
+            self.sliders.append(slider)
+            self.value_labels.append(value)
+
+    def set_code(self, z: np.ndarray) -> None:
+        self.z = np.array(z, np.float32)
+        for i, slider in enumerate(self.sliders):
+            slider.blockSignals(True)
+            slider.setValue(self._to_step(i, self.z[i]))
+            slider.blockSignals(False)
+        self.refresh()
+        self._sync_target()
+
+    def _to_step(self, i: int, v: float) -> int:
+        return int(round(np.clip((v - self.lo[i]) / (self.hi[i] - self.lo[i]), 0, 1) * STEPS))
+
+    def _on_slider(self, value: int) -> None:
+        i = self.sliders.index(self.sender()) if self.sender() in self.sliders else -1
+        if i < 0 or not self.session.ready:
+            return
+        self.z[i] = self.lo[i] + (self.hi[i] - self.lo[i]) * value / STEPS
+        self.refresh()
+        self._sync_target()
+
+    def _on_target(self, x: float, y: float) -> None:
+        if not self.active or not self.session.ready or self.session.method != "direct":
+            return
+        self.z[:2] = (x, y)
+        for i in range(2):
+            self.sliders[i].blockSignals(True)
+            self.sliders[i].setValue(self._to_step(i, self.z[i]))
+            self.sliders[i].blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Decode the current code (one code: well under a frame for the MLP)."""
+        if not self.session.ready:
+            return
+        self.decoded.set_image(self.session.decode(self.z[None])[0])
+        for label, v in zip(self.value_labels, self.z):
+            label.setText(f"{v:+.2f}".replace("-", "\u2212"))
+
+    def _sync_target(self) -> None:
+        on = self.active and self.session.ready and self.session.method == "direct"
+        self.scatter.show_target(on, self.z[:2] if on else None)
+
+    def set_active(self, on: bool) -> None:
+        super().set_active(on)
+        self._sync_target()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        k = self.session.k
+        text = tr("sliders.intro") + (tr("sliders.intro2") if k == 2 else "")
+        if k > MAX_SLIDERS:
+            text += " " + tr("sliders.too_many", m=MAX_SLIDERS, k=k)
+        self.intro.setText(text)
+        self.decoded.set_caption(tr("sliders.decoded"))
+        self.manifold.set_caption(tr("sliders.manifold"))
