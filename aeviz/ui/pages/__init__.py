@@ -17,6 +17,9 @@ add_strings({
     "page.convolution": {"en": "Convolution", "fr": "Convolution"},
     "page.transposed": {"en": "Transposed convolution", "fr": "Convolution transposée"},
     "page.latent": {"en": "Latent space", "fr": "Espace latent"},
+    "page.compression": {"en": "Compression", "fr": "Compression"},
+    "page.pretraining": {"en": "Unsupervised pretraining", "fr": "Pré-entraînement non supervisé"},
+    "page.linear": {"en": "Linear autoencoder = PCA", "fr": "Auto-encodeur linéaire = ACP"},
 })
 
 
@@ -34,8 +37,11 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "page.home", "aeviz.ui.pages.home", "HomePage", 0),
+    PageSpec("compression", "page.compression", "aeviz.ui.pages.compression", "CompressionPage", 1),
+    PageSpec("pretraining", "page.pretraining", "aeviz.ui.pages.pretraining", "PretrainingPage", 1),
     PageSpec("convolution", "page.convolution", "aeviz.ui.pages.convolution", "ConvolutionPage", 2),
     PageSpec("transposed", "page.transposed", "aeviz.ui.pages.transposed", "TransposedPage", 2),
+    PageSpec("linear", "page.linear", "aeviz.ui.pages.linear", "LinearPage", 3),
     PageSpec("latent", "page.latent", "aeviz.ui.pages.latent", "LatentPage", 3),
 )
 
