@@ -82,7 +82,7 @@ class AppState(QObject):
         self.settings.theme = theme
         app = QApplication.instance()
         if app is not None:
-            themes.apply_theme(app, theme)
+            themes.apply_theme(app, theme, self.scale)
         self.theme_changed.emit(theme)
 
     def set_zoom(self, zoom: float) -> None:
@@ -115,4 +115,7 @@ class AppState(QObject):
 
     def _emit_scale(self) -> None:
         self.apply_font()
+        app = QApplication.instance()
+        if app is not None:
+            themes.apply_theme(app, self.settings.theme, self.scale)
         self.scale_changed.emit(self.scale)

@@ -67,8 +67,9 @@ def text_on(background: str) -> str:
     return "#000000" if luminance > 140 else "#ffffff"
 
 
-def apply_theme(app: QApplication, theme: str) -> None:
-    """Fusion style with a palette built from the theme colours."""
+def apply_theme(app: QApplication, theme: str, scale: float = 1.0) -> None:
+    """Fusion style with a palette built from the theme colours; sliders and tick boxes,
+    which Qt does not size from the font, are sized from ``scale`` for the back row."""
     c = colors(theme)
     app.setStyle("Fusion")
     palette = QPalette()
@@ -90,4 +91,18 @@ def apply_theme(app: QApplication, theme: str) -> None:
         f"QListWidget#sidebar {{ background: {c.panel}; border: none; border-right: {border_width}px solid {c.border}; }}"
         f"QListWidget#sidebar::item {{ padding: 4px 6px; }}"
         f"QListWidget#sidebar::item:selected {{ background: {c.accent}; color: {text_on(c.accent)}; }}"
+        + _scaled_controls_sheet(c, scale)
+    )
+
+
+def _scaled_controls_sheet(c: ThemeColors, scale: float) -> str:
+    def px(value: float) -> int:
+        return max(1, round(value * scale))
+    return (
+        f"QSlider::groove:horizontal {{ height: {px(6)}px; background: {c.border}; border-radius: {px(3)}px; }}"
+        f"QSlider::sub-page:horizontal {{ background: {c.accent}; border-radius: {px(3)}px; }}"
+        f"QSlider::handle:horizontal {{ width: {px(16)}px; margin: -{px(6)}px 0; background: {c.panel};"
+        f" border: {px(2)}px solid {c.accent}; border-radius: {px(8)}px; }}"
+        f"QSlider {{ min-height: {px(22)}px; }}"
+        f"QCheckBox::indicator, QRadioButton::indicator {{ width: {px(14)}px; height: {px(14)}px; }}"
     )

@@ -18,7 +18,7 @@ from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.image_grid import ImageGrid
-from aeviz.ui.widgets.lab_layout import scroll, vcol
+from aeviz.ui.widgets.lab_layout import scroll, vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
 from aeviz.ui.workers import Task
 
@@ -126,7 +126,7 @@ class CompressionPage(Page):
         right.addWidget(scroll(examples))
         right.setSizes([450, 550])
         split = QSplitter(Qt.Horizontal)
-        split.addWidget(scroll(left))
+        split.addWidget(controls_column(left))
         split.addWidget(right)
         split.setSizes([1150, 2450])
         outer = QVBoxLayout(self)

@@ -20,7 +20,7 @@ from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
 from aeviz.ui.widgets import fmt_factor, fmt_num
 from aeviz.ui.widgets.grid_editor import GridEditor
-from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column
+from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column, controls_column
 from aeviz.ui.widgets.matrix_view import HATCH, MatrixView
 from aeviz.ui.widgets.params import ParamsBox
 from aeviz.ui.widgets.real_image import RealImagePanel
@@ -153,7 +153,7 @@ class ConvolutionPage(Page):
         right_layout.addWidget(self.stepper)
         right_layout.addWidget(self.tabs, 1)
         self.main_split = QSplitter(Qt.Horizontal)
-        self.main_split.addWidget(scroll(left))
+        self.main_split.addWidget(controls_column(left))
         self.main_split.addWidget(right)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([1000, 3000])

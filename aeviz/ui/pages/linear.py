@@ -24,7 +24,7 @@ from aeviz.ui.pages.base import Page
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.factor_panel import FactorPanel
 from aeviz.ui.widgets.grid_editor import GridEditor
-from aeviz.ui.widgets.lab_layout import scroll, vcol
+from aeviz.ui.widgets.lab_layout import scroll, vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
 from aeviz.ui.workers import Task
 
@@ -144,7 +144,7 @@ class LinearPage(Page):
         right.addWidget(scroll(self.factors))
         right.setSizes([400, 500])
         self.main_split = QSplitter(Qt.Horizontal)
-        self.main_split.addWidget(scroll(left))
+        self.main_split.addWidget(controls_column(left))
         self.main_split.addWidget(right)
         self.main_split.setSizes([1000, 2600])
         outer = QVBoxLayout(self)

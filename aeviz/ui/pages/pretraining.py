@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSlider, QVBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QLabel, QProgressBar, QPushButton, QSlider, QVBoxLayout,
                                QWidget, QSplitter)
 
 from aeviz.core import pretraining as ptr
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
 from aeviz.ui.widgets import fmt_num
-from aeviz.ui.widgets.lab_layout import scroll, vcol
+from aeviz.ui.widgets.lab_layout import vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
 from aeviz.ui.workers import Task
 
@@ -121,7 +121,7 @@ class PretrainingPage(Page):
             self._names[way] = tr(f"pt.{way}")
         self.L_marker = self.plot.addLine(x=1.0)
         split = QSplitter(Qt.Horizontal)
-        split.addWidget(scroll(left))
+        split.addWidget(controls_column(left))
         split.addWidget(self.plot)
         split.setSizes([1300, 2300])
         outer = QVBoxLayout(self)

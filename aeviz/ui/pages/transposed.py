@@ -22,7 +22,7 @@ from aeviz.ui.pages.base import Page
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.grid_editor import GridEditor
-from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column
+from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column, controls_column
 from aeviz.ui.widgets.matrix_view import CROSS, HATCH, MatrixView
 from aeviz.ui.widgets.overlap import OverlapPanel
 from aeviz.ui.widgets.params import ParamsBox
@@ -144,7 +144,7 @@ class TransposedPage(Page):
         right = vcol(self.stepper, stretch=False)
         right.layout().addWidget(self.tabs, 1)
         self.main_split = QSplitter(Qt.Horizontal)
-        self.main_split.addWidget(scroll(left))
+        self.main_split.addWidget(controls_column(left))
         self.main_split.addWidget(right)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([1000, 3000])

@@ -14,6 +14,30 @@ def scroll(widget: QWidget, resizable: bool = True) -> QScrollArea:
     return area
 
 
+class _ControlsScroll(QScrollArea):
+    """Scrolls vertically only, and never gets narrower than its content needs: at presentation
+    zoom a column of controls pushes the views aside rather than clipping its own buttons."""
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is not None:
+            hint.setWidth(content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 4)
+        return hint
+
+
+def controls_column(widget: QWidget) -> QScrollArea:
+    """A column of controls (left of a page's views) in a vertical-only scroll area."""
+    area = _ControlsScroll()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    for label in widget.findChildren(QLabel):  # text wraps instead of widening the column
+        label.setWordWrap(True)
+    return area
+
+
 def op_label(symbol: str) -> QLabel:
     """A big operator between grids: ⋆ = · → +."""
     label = QLabel(symbol)

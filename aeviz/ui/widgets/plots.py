@@ -33,6 +33,7 @@ class ThemedPlot(pg.PlotWidget):
                 pen.setStyle(pg.QtCore.Qt.DashLine)
             item = self.plot([], [], pen=pen, name=name)
             item._aeviz_style = (color_index, width, dashed)
+            self._colour_symbols(item, color_index)
             self._lines[name] = item
         return self._lines[name]
 
@@ -49,6 +50,12 @@ class ThemedPlot(pg.PlotWidget):
         item.opts["name"] = new
         self.legend.removeItem(item)
         self.legend.addItem(item, new)
+
+    def _colour_symbols(self, item: pg.PlotDataItem, color_index: int) -> None:
+        """Markers (if a page turns them on) take their line's colour, outlined for contrast."""
+        colors = self.state.colors
+        item.setSymbolBrush(colors.series[color_index % len(colors.series)])
+        item.setSymbolPen(pg.mkPen(colors.plot_bg, width=1))
 
     def _restyle(self, *_args) -> None:
         colors = self.state.colors
@@ -69,6 +76,7 @@ class ThemedPlot(pg.PlotWidget):
             if dashed:
                 pen.setStyle(pg.QtCore.Qt.DashLine)
             item.setPen(pen)
+            self._colour_symbols(item, color_index)
         # the legend caches label sizes: re-add items so new font sizes take effect
         for item in list(self._lines.values()):
             name = item.opts.get("name")
