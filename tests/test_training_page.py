@@ -27,7 +27,7 @@ def page(qtbot, app_state):
     page.shutdown()
 
 
-def _train_until(qtbot, page, condition, timeout=10000):
+def _train_until(qtbot, page, condition, timeout=20000):
     qtbot.waitUntil(condition, timeout=timeout)
 
 
@@ -114,7 +114,7 @@ def test_corrupt_bundle_is_refused_and_nothing_changes(page, tmp_path):
 
 def test_save_then_open_round_trips(qtbot, page, tmp_path):
     qtbot.mouseClick(page.panel.start_button, Qt.LeftButton)
-    _train_until(qtbot, page, lambda: not page.run.running() and page.last_snap is not None)
+    _train_until(qtbot, page, lambda: not page.run.running() and page.last_snap is not None and page.last_snap.done)
     path = tmp_path / "mine.aeviz"
     assert page.save_bundle(str(path)) and path.exists()
     saved = _params(page.run.model)
@@ -124,7 +124,7 @@ def test_save_then_open_round_trips(qtbot, page, tmp_path):
     assert page.open_bundle(path)
     assert all(torch.equal(a, b) for a, b in zip(saved, page.run.model.parameters()))
     assert [h["epoch"] for h in page.history] == [h["epoch"] for h in history]
-    assert len(page.curves.val_x) == 2
+    assert len(page.curves.val_x) == len(history) == 2
 
 
 def test_pretrained_start_and_changes_needing_a_reset_are_flagged(qtbot, page):

@@ -16,6 +16,7 @@ without Qt:
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from dataclasses import dataclass
 from typing import Iterator
@@ -96,7 +97,7 @@ def noisy_preview(preview: np.ndarray, noise: NoiseConfig | None, seed: int = 0)
     return add_noise(torch.from_numpy(np.ascontiguousarray(preview)), noise, gen).numpy()
 
 
-def load_training_data(spec: DataSpec, preview_count: int = 8) -> TrainingData:
+def load_training_data(spec: DataSpec, preview_count: int = 6) -> TrainingData:
     """Read the data of ``spec`` (raises DatasetError / ValueError with a message for the user).
 
     MNIST validates on its test split (a tenth of the subset size, 500…10 000 images);
@@ -143,17 +144,29 @@ def run_changes(old, new) -> list[str]:
     return [k for k in RUN_FIELDS if getattr(old, k) != getattr(new, k)]
 
 
+_warm_lock = threading.Lock()
+_warmed = False
+
+
 def warm_up_optimizers() -> None:
     """Create Adam and SGD once: the first creation imports torch._dynamo (2-3 s on a laptop).
 
-    Called in a background thread when the training page opens, so Start reacts at once.
+    The app calls it in its background warm-up thread so the first Start reacts at once;
+    the training worker calls it too before building a Trainer. The lock makes sure only
+    one thread runs that import: two threads importing torch._dynamo at the same time
+    can see half-initialised modules.
     """
-    p = [torch.nn.Parameter(torch.zeros(1))]
-    for cls in (torch.optim.Adam, torch.optim.SGD):
-        try:
-            cls(p, lr=1e-3, fused=True)
-        except (RuntimeError, TypeError, ValueError):
-            cls(p, lr=1e-3)
+    global _warmed
+    with _warm_lock:
+        if _warmed:
+            return
+        p = [torch.nn.Parameter(torch.zeros(1))]
+        for cls in (torch.optim.Adam, torch.optim.SGD):
+            try:
+                cls(p, lr=1e-3, fused=True)
+            except (RuntimeError, TypeError, ValueError):
+                cls(p, lr=1e-3)
+        _warmed = True
 
 
 def with_model_copies(snapshots: Iterator, model: torch.nn.Module, every_s: float = 2.0) -> Iterator[tuple]:

@@ -78,6 +78,7 @@ class TrainRun(QObject):
                 h, w = d.train.image_shape
                 m = build_model(replace(model_config, image_shape=(1, h, w)), seed=train_config.seed)
             preview_in = noisy_preview(d.preview, train_config.noise, train_config.seed)
+            warm_up_optimizers()  # no-op once done (usually by the app's warm-up thread)
             trainer = Trainer(m, d.train, train_config, val_data=d.val, preview_images=preview_in)
             holder.trainer = trainer
             yield ("trainer", trainer, m, preview_in)
@@ -110,8 +111,7 @@ class TrainRun(QObject):
             self.trainer = None
 
     def load_data(self, spec) -> None:
-        """Read data in a worker (and warm the optimizers up); ``data_ready`` or ``data_failed``."""
-        _warm_up_once()
+        """Read data in a worker; ``data_ready`` or ``data_failed``."""
         if self._load_task is not None:
             self._load_task.cancel()
             self._old_loads.append(self._load_task)
@@ -176,18 +176,6 @@ class TrainRun(QObject):
         if self.sender() is self.task:
             self.task = None
         self.ended.emit()
-
-
-_warmed = threading.Event()
-
-
-def _warm_up_once() -> None:
-    """Create the optimizers once in a daemon thread: the first Adam imports torch._dynamo
-    (seconds on a laptop), which would otherwise delay the first Start. A daemon thread,
-    not a Task, so closing the window never waits for it."""
-    if not _warmed.is_set():
-        _warmed.set()
-        threading.Thread(target=warm_up_optimizers, name="aeviz-optim-warm-up", daemon=True).start()
 
 
 def _drive(trainer: Trainer, model):

@@ -1,18 +1,14 @@
 """Lesson 1: train an autoencoder live and watch the loss fall and the digits appear.
 
-Left: data, model, hyper-parameters, denoising, threads. Right: the controls, a
-progress bar, the encoder → code → decoder drawing, then the loss curves beside the
-fixed validation images and their reconstructions (a tab lists the layers).
-Training runs in a worker (``TrainRun``); the GUI only buffers what arrives and
-redraws on a timer, so the window stays fluid and training keeps its speed. While a
-run goes on the GUI never touches the model: it shows the worker's reconstructions
-and publishes / saves the copies the worker makes between two steps.
+Training runs in a worker (``TrainRun``); the GUI only buffers what arrives and redraws
+on a timer, so the window stays fluid and training keeps its speed. While a run goes on
+the GUI never touches the model: it shows the worker's reconstructions and publishes /
+saves the copies the worker makes between two steps.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -27,12 +23,15 @@ from aeviz.ui.pages.base import Page
 from aeviz.ui.train_run import TrainRun
 from aeviz.ui.widgets.architecture import ArchitectureDrawing, LayersTable
 from aeviz.ui.widgets.bundle_bar import BundleBar
-from aeviz.ui.widgets.lab_layout import scroll
+from aeviz.ui.widgets.lab_layout import scroll, vcol
 from aeviz.ui.widgets.live_view import LossCurves, PreviewRows
-from aeviz.ui.widgets.run_panel import RunPanel, fmt_loss
+from aeviz.ui.widgets.run_panel import RunPanel, divergence_text, fmt_loss
 from aeviz.ui.widgets.train_form import TrainForm
 
-REFRESH_MS = 150  # curves, images and progress: at most ~6.7 redraws a second
+# Redraws hold the GIL and slow the training thread: reconstructions (one cheap drawImage)
+# every 150 ms, the plot and progress bar (pyqtgraph axes, ~10 ms) every 3rd tick only.
+REFRESH_MS = 150
+SLOW_EVERY = 3
 
 
 class TrainingPage(Page):
@@ -48,6 +47,8 @@ class TrainingPage(Page):
         self.last_copy = None           # latest frozen copy of the model (published, saved while running)
         self._pending = None            # "stop" | "reset": what to do when the worker ends
         self._new_output = None
+        self._ticks = 0
+        self._points_in_epoch = 0
         self.form = TrainForm()
         self.form.changed.connect(self._on_form_changed)
         self.panel = RunPanel(state)
@@ -61,49 +62,44 @@ class TrainingPage(Page):
         self.layers = LayersTable(state)
         self.curves = LossCurves(state)
         self.previews = PreviewRows(state)
-        live = QSplitter()
-        live.addWidget(self.curves)
-        live.addWidget(scroll(self.previews))
-        live.setStretchFactor(0, 1)
-        live.setCollapsible(1, False)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(live, "")
-        self.tabs.addTab(self.layers, "")
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        for w in (self.panel, self.files, self.drawing):
-            rl.addWidget(w)
-        rl.addWidget(self.tabs, 1)
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.heading("train.title", 1.25))
-        ll.addWidget(self.form)
-        self.split = QSplitter()
-        self.split.addWidget(scroll(left))
-        self.split.addWidget(right)
-        self.split.setStretchFactor(1, 1)
-        QVBoxLayout(self).addWidget(self.split)
-        self.run.data_loaded.connect(self._show_data_info)
-        self.run.data_ready.connect(self._on_data_ready)
-        self.run.data_failed.connect(self._on_data_failed)
-        self.run.started.connect(self._on_started)
-        self.run.snapshot.connect(self._on_snapshot)
-        self.run.model_copy.connect(self._on_model_copy)
-        self.run.failed.connect(self._on_failed)
-        self.run.ended.connect(self._on_ended)
+        self._assemble()
+        for signal, slot in ((self.run.data_loaded, self.form.show_data), (self.run.data_ready, self._on_data_ready),
+                             (self.run.data_failed, self._on_data_failed), (self.run.started, self._on_started),
+                             (self.run.snapshot, self._on_snapshot), (self.run.model_copy, self._on_model_copy),
+                             (self.run.failed, self._on_failed), (self.run.ended, self._on_ended)):
+            signal.connect(slot)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._tick)
         self.settle = QTimer(self)  # let form edits settle before reloading data or rebuilding the model
         self.settle.setSingleShot(True)
         self.settle.setInterval(300)
         self.settle.timeout.connect(self._apply_settled)
         self.retranslate()
         self._new_model()
+        self._fit_columns()
         self._load_data()
         self.panel.set_status(tr("train.loading"))
+
+    def _assemble(self) -> None:
+        """Left: title, model files, settings. Right: controls, drawing, tabs (curves | images, layers)."""
+        live = QSplitter()
+        live.addWidget(self.curves)
+        self.preview_scroll = scroll(self.previews)
+        live.addWidget(self.preview_scroll)
+        live.setStretchFactor(0, 1)
+        live.setCollapsible(1, False)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(live, "")
+        self.tabs.addTab(self.layers, "")
+        right = vcol(self.panel, self.drawing, self.tabs, stretch=False)
+        left = vcol(self.heading("train.title", 1.25), self.files, self.form, stretch=False)
+        self.split = QSplitter()
+        self.left_scroll = scroll(left)
+        self.split.addWidget(self.left_scroll)
+        self.split.addWidget(right)
+        self.split.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(self.split)
 
     # --- model and data while idle ------------------------------------------------------------
     def _trained(self) -> bool:
@@ -113,7 +109,8 @@ class TrainingPage(Page):
         data = self.run.data
         return (1, *data.train.image_shape) if data is not None else (1, 28, 28)
 
-    def _safe(self, getter):
+    @staticmethod
+    def _safe(getter):
         try:
             return getter()
         except ValueError:
@@ -156,7 +153,7 @@ class TrainingPage(Page):
             return  # a paused run keeps its data; the banner says a new run will use the new one
         shape_changed = self.run.data is None or self.run.data.train.image_shape != data.train.image_shape
         self.run.data = data
-        self._show_data_info(data)
+        self.form.show_data(data)
         if shape_changed and not self._trained():
             self._new_model()
         self._show_idle_previews()
@@ -167,11 +164,6 @@ class TrainingPage(Page):
     def _on_data_failed(self, message: str) -> None:
         self.panel.set_message(tr("train.data_failed", error=message))
         self.form.forget_user_data()
-
-    def _show_data_info(self, data) -> None:
-        text = tr("train.data_info", name=data.name.split(" (")[0], total=data.total,
-                  classes=len(data.train.class_names), train=len(data.train), val=len(data.val))
-        self.form.set_data_info(text + (" " + tr("train.data_skipped", n=data.skipped) if data.skipped else ""))
 
     # --- form changes -------------------------------------------------------------------------
     def _on_form_changed(self) -> None:
@@ -209,16 +201,8 @@ class TrainingPage(Page):
         names = ", ".join(tr(f"what.{k.replace('_size', '')}") for k in (model_diff or run_diff))
         self.panel.set_banner(tr("train.needs_reset", what=names) if model_diff else
                               tr("train.needs_new_run", what=names) if run_diff else "")
-        if running:
-            key = None  # keep the label of the run in progress
-        elif model_diff:
-            key = "train.reset_start"
-        elif run_diff:
-            key = "train.new_run"
-        elif self.run.resumable():
-            key = "train.resume"
-        else:
-            key = "train.further" if self._trained() else "train.start"
+        key = (None if running else "train.reset_start" if model_diff else "train.new_run" if run_diff  # None: keep
+               else "train.resume" if self.run.resumable() else "train.further" if self._trained() else "train.start")
         idle = not running and self._pending is None
         self.panel.set_buttons(key, idle, running and self._pending is None,
                                running or self.run.trainer is not None, self._trained() or running)
@@ -284,8 +268,9 @@ class TrainingPage(Page):
         """Buffer only (up to ~10 a second); ``refresh`` draws."""
         self.last_snap = snap
         x = self.offset + snap.step / max(1.0, snap.total_steps / max(1, snap.epochs))
-        if snap.train_loss is not None and not (snap.diverged or snap.epoch_end):
-            self.curves.add_train(x, snap.train_loss)  # the epoch mean goes to the history, not the live curve
+        if snap.train_loss is not None and not snap.diverged and not (snap.epoch_end and self._points_in_epoch):
+            self.curves.add_train(x, snap.train_loss)  # an epoch mean only for epochs too short for live points
+        self._points_in_epoch = 0 if snap.epoch_end else self._points_in_epoch + 1
         if snap.val_loss is not None:
             self.curves.add_val(x, snap.val_loss)
         if snap.epoch_end:
@@ -294,15 +279,7 @@ class TrainingPage(Page):
         if snap.preview is not None and not snap.diverged:
             self._new_output = snap.preview
         if snap.diverged:
-            self.panel.set_message(self._divergence_text(snap))
-
-    def _divergence_text(self, snap) -> str:
-        v, config = snap.train_loss, self.run.trainer.config
-        what = tr("train.what_nan" if v is None or math.isnan(v) else "train.what_inf" if math.isinf(v)
-                  else "train.what_huge")
-        usual = 1e-3 if config.optimizer == "adam" else 1e-2
-        return tr("train.diverged", what=what, lr=f"{config.lr:g}",
-                  hint=f"{usual if config.lr > 10 * usual else config.lr / 10:g}")
+            self.panel.set_message(divergence_text(snap, self.run.trainer.config))
 
     def _on_model_copy(self, model, training: bool) -> None:
         self.last_copy = model
@@ -333,14 +310,19 @@ class TrainingPage(Page):
             self.panel.set_status(tr("train.paused", epoch=snap.epoch, epochs=snap.epochs))
         self._update_state()
 
-    def refresh(self) -> None:
-        """The timer's redraw: curves, reconstructions, progress (cheap when nothing changed)."""
-        self.curves.refresh()
+    def refresh(self, everything: bool = True) -> None:
+        """Redraw reconstructions; curves and progress too when ``everything`` (cheap if unchanged)."""
         if self._new_output is not None:
             self.previews.set_output(self._new_output)
             self._new_output = None
-        if self.last_snap is not None:
-            self.panel.show_snapshot(self.last_snap)
+        if everything:
+            self.curves.refresh()
+            if self.last_snap is not None:
+                self.panel.show_snapshot(self.last_snap)
+
+    def _tick(self) -> None:
+        self._ticks += 1
+        self.refresh(self._ticks % SLOW_EVERY == 0)
 
     # --- bundles ------------------------------------------------------------------------------
     def open_bundle(self, path) -> bool:
@@ -394,11 +376,13 @@ class TrainingPage(Page):
 
     def rescale(self) -> None:
         super().rescale()
-        self.panel.rescale()
+        self._fit_columns()
 
-    def retheme(self) -> None:
-        super().retheme()
-        self.panel.retheme()
+    def _fit_columns(self) -> None:
+        """The form readable and every preview image visible; the plot takes the rest."""
+        self.left_scroll.setMinimumWidth(self.state.px(240))
+        self.preview_scroll.setMinimumWidth(min(self.previews.sizeHint().width() + self.state.px(24),
+                                                self.state.px(300)))
 
     def prepare_for_screenshot(self) -> None:
         """A meaningful page: the pretrained MLP with its curves and reconstructions."""

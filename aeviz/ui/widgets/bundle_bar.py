@@ -7,7 +7,7 @@ reported where the user looks and leaves the current model untouched.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPushButton, QWidget
 
 from aeviz.core.constants import BUNDLE_SUFFIX
 from aeviz.core.pretrained import list_pretrained
@@ -28,14 +28,14 @@ class BundleBar(QWidget, Translatable):
         self.use_button, self.open_button, self.save_button = QPushButton(), QPushButton(), QPushButton()
         label = QLabel()
         self.bind(label.setText, "train.pretrained")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for w, key in ((label, None), (self.combo, None), (self.use_button, "train.use_pretrained"),
-                       (self.open_button, "train.open"), (self.save_button, "train.save")):
-            row.addWidget(w)
-            if key and isinstance(w, QPushButton):
-                self.bind(w.setText, key)
-        row.addStretch(1)
+        layout = QGridLayout(self)  # narrow: it sits above the settings
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label, 0, 0, 1, 3)
+        layout.addWidget(self.combo, 1, 0, 1, 3)
+        for column, (button, key) in enumerate(((self.use_button, "train.use_pretrained"),
+                                                (self.open_button, "train.open"), (self.save_button, "train.save"))):
+            self.bind(button.setText, key)
+            layout.addWidget(button, 2, column)
         self.use_button.clicked.connect(self._use)
         self.open_button.clicked.connect(self._open)
         self.save_button.clicked.connect(self._save)

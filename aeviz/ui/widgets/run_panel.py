@@ -32,6 +32,16 @@ def fmt_rate(v: float) -> str:
     return f"{v:,.0f}".replace(",", "\u202f")
 
 
+def divergence_text(snap, config) -> str:
+    """What to tell when the loss exploded: why, what was kept, what to do."""
+    v = snap.train_loss
+    what = tr("train.what_nan" if v is None or math.isnan(v) else "train.what_inf" if math.isinf(v)
+              else "train.what_huge")
+    usual = 1e-3 if config.optimizer == "adam" else 1e-2
+    return tr("train.diverged", what=what, lr=f"{config.lr:g}",
+              hint=f"{usual if config.lr > 10 * usual else config.lr / 10:g}")
+
+
 class RunPanel(QWidget, Translatable):
     start = Signal()
     pause = Signal()
@@ -72,6 +82,8 @@ class RunPanel(QWidget, Translatable):
         self.set_banner("")
         self.rescale()
         self.retheme()
+        state.scale_changed.connect(self.rescale)
+        state.theme_changed.connect(self.retheme)
 
     def set_buttons(self, start_key: str | None, can_start: bool, can_pause: bool, can_stop: bool, can_reset: bool) -> None:
         if start_key is not None:
@@ -103,16 +115,16 @@ class RunPanel(QWidget, Translatable):
         super().retranslate()
         self.start_button.setText(tr(self._start_key))
 
-    def rescale(self) -> None:
-        for w, rel, bold in ((self.start_button, 1.15, True), (self.pause_button, 1.1, False),
-                             (self.stop_button, 1.1, False), (self.reset_button, 1.1, False),
+    def rescale(self, *_args) -> None:
+        for w, rel, bold in ((self.start_button, 1.05, True), (self.pause_button, 1.0, False),
+                             (self.stop_button, 1.0, False), (self.reset_button, 1.0, False),
                              (self.banner, 1.05, True), (self.message, 1.05, True), (self.progress, 1.0, False)):
             w.setFont(self.state.font(rel, bold))
         size = self.state.px(20)
         for button in (self.start_button, self.pause_button, self.stop_button, self.reset_button):
             button.setIconSize(QSize(size, size))
 
-    def retheme(self) -> None:
+    def retheme(self, *_args) -> None:
         c = self.state.colors
         self.banner.setStyleSheet(f"QLabel#banner {{ border: 2px solid {c.accent}; padding: 6px; }}")
         self.message.setStyleSheet(f"color: {c.positive};")  # red-ish in every theme; the text starts with ⚠

@@ -259,6 +259,12 @@ class TrainForm(QWidget, Translatable):
     def set_data_info(self, text: str) -> None:
         self.data_info.setText(text)
 
+    def show_data(self, data) -> None:
+        """What was loaded: size, classes, the split, unreadable files."""
+        text = tr("train.data_info", name=data.name.split(" (")[0], total=data.total,
+                  classes=len(data.train.class_names), train=len(data.train), val=len(data.val))
+        self.set_data_info(text + (" " + tr("train.data_skipped", n=data.skipped) if data.skipped else ""))
+
     def _update_data_row(self) -> None:
         self.choose_button.setVisible(self.source_id() != "mnist")
 
