@@ -22,6 +22,10 @@ def _warm_up_heavy_imports() -> None:
     def work():
         try:
             import torch  # noqa: F401
+
+            from aeviz.core.session import warm_up_optimizers
+
+            warm_up_optimizers()  # the first Adam imports torch._dynamo: seconds the first Start would wait
         except Exception:  # a page that needs torch reports the problem itself
             pass
     threading.Thread(target=work, name="aeviz-warm-up", daemon=True).start()

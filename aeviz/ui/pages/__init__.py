@@ -14,6 +14,7 @@ from aeviz.ui.i18n import add_strings
 # Sidebar titles live here, not in the page modules, which load only on first visit.
 add_strings({
     "page.home": {"en": "Home", "fr": "Accueil"},
+    "page.training": {"en": "Train an autoencoder", "fr": "Entraîner un auto-encodeur"},
     "page.convolution": {"en": "Convolution", "fr": "Convolution"},
     "page.transposed": {"en": "Transposed convolution", "fr": "Convolution transposée"},
     "page.latent": {"en": "Latent space", "fr": "Espace latent"},
@@ -37,6 +38,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "page.home", "aeviz.ui.pages.home", "HomePage", 0),
+    PageSpec("training", "page.training", "aeviz.ui.pages.training", "TrainingPage", 1),
     PageSpec("compression", "page.compression", "aeviz.ui.pages.compression", "CompressionPage", 1),
     PageSpec("pretraining", "page.pretraining", "aeviz.ui.pages.pretraining", "PretrainingPage", 1),
     PageSpec("convolution", "page.convolution", "aeviz.ui.pages.convolution", "ConvolutionPage", 2),

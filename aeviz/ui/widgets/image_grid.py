@@ -57,13 +57,17 @@ class ImageGrid(QWidget):
         state.theme_changed.connect(lambda _t: self.update())
 
     def set_images(self, images: np.ndarray, captions: list[str] | None = None) -> None:
+        same_layout = self._images.shape == np.shape(to_uint8(images)) and list(captions or []) == self._captions
         self._images = to_uint8(images)
         self._captions = list(captions or [])
         gap = 1
         self._buffer = mosaic(self._images, self.columns, gap=gap, background=0)
         height, width = self._buffer.shape
         self._qimage = QImage(self._buffer.data, width, height, width, QImage.Format_Grayscale8)
-        self._relayout()
+        if same_layout:  # live previews: repaint only, no layout pass of the whole page
+            self.update()
+        else:
+            self._relayout()
 
     def images(self) -> np.ndarray:
         return self._images

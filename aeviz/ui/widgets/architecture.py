@@ -1,0 +1,189 @@
+"""The architecture panel: a drawing encoder → code → décodeur and the table of layers.
+
+The drawing is painted by hand (a few trapezoids) so it follows zoom and theme and
+costs nothing while training. Columns are the layers that hold weights, with their
+real output shapes from ``describe_layers``: the encoder narrows to the code, the
+decoder widens back to the image.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
+
+from aeviz.ui.i18n import add_strings, has_key, tr
+
+add_strings({
+    "arch.encoder": {"en": "encoder", "fr": "encodeur"},
+    "arch.code": {"en": "code", "fr": "code"},
+    "arch.decoder": {"en": "decoder", "fr": "décodeur"},
+    "arch.input": {"en": "input layer", "fr": "couche d'entrée"},
+    "arch.hidden": {"en": "hidden layers", "fr": "couches cachées"},
+    "arch.output": {"en": "output layer", "fr": "couche de sortie"},
+    "arch.col_layer": {"en": "Layer", "fr": "Couche"},
+    "arch.col_shape": {"en": "Output shape", "fr": "Forme de sortie"},
+    "arch.col_params": {"en": "Parameters", "fr": "Paramètres"},
+    "arch.total": {"en": "Total: {n} parameters", "fr": "Total : {n} paramètres"},
+    "arch.row.Input": {"en": "Input image", "fr": "Image d'entrée"},
+    "arch.row.Subtract mean image": {"en": "Subtract the mean image", "fr": "Soustraire l'image moyenne"},
+    "arch.row.Add mean image": {"en": "Add the mean image back", "fr": "Rajouter l'image moyenne"},
+    "arch.row.Reshape": {"en": "Reshape to an image", "fr": "Remise en forme d'image"},
+    "arch.row.Flatten": {"en": "Flatten", "fr": "Aplatir"},
+    "arch.row.Unflatten": {"en": "Unflatten", "fr": "Déplier"},
+})
+
+
+def fmt_int(n: int) -> str:
+    """1234567 → "1 234 567" (a thin space reads well in both languages)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return "×".join(map(str, shape))
+
+
+def columns_of(rows) -> list[tuple[str, tuple[int, ...]]]:
+    """(part, shape) of the input and of every layer with weights; VAE's μ/log σ² merge into one code."""
+    out = [("input", tuple(rows[0].output_shape))] if rows else []
+    for row in rows[1:]:
+        if row.params == 0:
+            continue
+        if row.part == "code" and out and out[-1][0] == "code":
+            continue
+        out.append((row.part, tuple(row.output_shape)))
+    if out and out[-1][0] == "decoder":
+        out[-1] = ("output", out[-1][1])
+    return out
+
+
+class ArchitectureDrawing(QWidget):
+    def __init__(self, state, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.columns: list[tuple[str, tuple[int, ...]]] = []
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        state.scale_changed.connect(self._relayout)
+        state.theme_changed.connect(lambda _t: self.update())
+
+    def set_rows(self, rows) -> None:
+        self.columns = columns_of(rows)
+        self._relayout()
+
+    def _relayout(self, *_args) -> None:
+        self.setFixedHeight(self.sizeHint().height())
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        line = QFontMetrics(self.state.font(0.9)).height()
+        return QSize(self.state.px(500), self.state.px(86) + 4 * line)
+
+    def paintEvent(self, _event) -> None:
+        if not self.columns:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        colors = self.state.colors
+        font = self.state.font(0.9)
+        bold = self.state.font(1.0, bold=True)
+        line = QFontMetrics(font).height()
+        top = QFontMetrics(bold).height() + self.state.px(4)
+        body = self.state.px(86)
+        mid = top + body / 2
+        n = len(self.columns)
+        margin = self.state.px(40)
+        step = (self.width() - 2 * margin) / max(1, n - 1)
+        bar_w = max(self.state.px(8), min(self.state.px(18), step * 0.18))
+        sizes = [math.prod(shape) for _part, shape in self.columns]
+        big = max(sizes)
+
+        def height(size: int) -> float:  # log scale: 2 and 784 both visible
+            return body * (0.12 + 0.88 * math.log(size + 1) / math.log(big + 1))
+
+        xs = [margin + i * step for i in range(n)]
+        hs = [height(s) for s in sizes]
+        code_i = next((i for i, (part, _s) in enumerate(self.columns) if part == "code"), n // 2)
+        enc, dec, code_color = QColor(colors.series[0]), QColor(colors.series[1]), QColor(colors.accent)
+        for i in range(n - 1):  # trapezoids between consecutive layers
+            color = QColor(enc if i < code_i else dec)
+            color.setAlpha(90)
+            poly = QPolygonF([QPointF(xs[i], mid - hs[i] / 2), QPointF(xs[i + 1], mid - hs[i + 1] / 2),
+                              QPointF(xs[i + 1], mid + hs[i + 1] / 2), QPointF(xs[i], mid + hs[i] / 2)])
+            p.setPen(Qt.NoPen)
+            p.setBrush(color)
+            p.drawPolygon(poly)
+        p.setFont(font)
+        for i, ((part, shape), x, h) in enumerate(zip(self.columns, xs, hs)):
+            color = code_color if part == "code" else enc if i < code_i else dec
+            p.setPen(QPen(QColor(colors.text), max(1, self.state.px(1))))
+            p.setBrush(color)
+            p.drawRect(QRectF(x - bar_w / 2, mid - h / 2, bar_w, h))
+            label = f"k = {shape[0]}" if part == "code" else shape_text(shape)
+            p.setPen(QColor(colors.text))
+            p.drawText(QRectF(x - step / 2, top + body + 2, step, line), Qt.AlignHCenter, label)
+        # brackets: encodeur | code | décodeur above; input / hidden / output layers below
+        p.setFont(bold)
+        p.setPen(QColor(colors.text))
+        p.drawText(QRectF(xs[0], 0, xs[code_i] - xs[0], top), Qt.AlignCenter, tr("arch.encoder"))
+        p.drawText(QRectF(xs[code_i] - step / 2, 0, step, top), Qt.AlignCenter, tr("arch.code"))
+        p.drawText(QRectF(xs[code_i], 0, xs[-1] - xs[code_i], top), Qt.AlignCenter, tr("arch.decoder"))
+        p.setFont(font)
+        p.setPen(QColor(colors.muted if colors.muted else colors.text))
+        y = top + body + line + self.state.px(4)
+        wide = self.state.px(160)
+        p.drawText(QRectF(xs[0] - margin, y, wide, line * 2), Qt.AlignLeft | Qt.TextWordWrap, tr("arch.input"))
+        p.drawText(QRectF(xs[-1] + margin - wide, y, wide, line * 2), Qt.AlignRight | Qt.TextWordWrap,
+                   tr("arch.output"))
+        if n > 3:
+            p.drawText(QRectF(xs[1], y, xs[-2] - xs[1], line), Qt.AlignCenter, tr("arch.hidden"))
+        p.end()
+
+
+class LayersTable(QTableWidget):
+    """Layers with output shapes and parameter counts; the code rows stand out."""
+
+    def __init__(self, state, parent: QWidget | None = None):
+        super().__init__(0, 3, parent)
+        self.state = state
+        self._rows = []
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.NoSelection)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        self.retranslate()
+
+    def set_rows(self, rows) -> None:
+        self._rows = list(rows)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.setRowCount(len(self._rows) + 1)
+        bold = self.font()
+        bold.setBold(True)
+        for r, row in enumerate(self._rows):
+            key = f"arch.row.{row.name}"
+            name = tr(key) if has_key(key) else row.name
+            if row.part == "code":
+                name = f"{name}  ← {tr('arch.code')}"
+            cells = (name, shape_text(row.output_shape), fmt_int(row.params) if row.params else "–")
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if row.part == "code":
+                    item.setFont(bold)
+                self.setItem(r, c, item)
+        total = QTableWidgetItem(tr("arch.total", n=fmt_int(sum(r.params for r in self._rows))))
+        total.setFont(bold)
+        self.setItem(len(self._rows), 0, total)
+        for c in (1, 2):
+            self.setItem(len(self._rows), c, QTableWidgetItem(""))
+
+    def retranslate(self) -> None:
+        self.setHorizontalHeaderLabels([tr("arch.col_layer"), tr("arch.col_shape"), tr("arch.col_params")])
+        self._fill()

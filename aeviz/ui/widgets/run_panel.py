@@ -1,0 +1,130 @@
+"""Start / pause / stop / reset, the reset banner, messages and the progress bar.
+
+The page decides what the buttons mean in each state; this panel shows it: the Start
+button's label says what will happen (start, resume, reset and start…), the banner
+says why a change is not applied yet, the progress bar gives epoch, ETA and speed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QVBoxLayout, QWidget
+
+from aeviz.ui.i18n import tr
+from aeviz.ui.widgets import Translatable
+from aeviz.ui.widgets import train_texts  # noqa: F401  (registers the strings used here)
+
+
+def fmt_loss(v) -> str:
+    return "–" if v is None or not math.isfinite(v) else f"{v:.4g}"
+
+
+def fmt_eta(seconds) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    s = int(round(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def fmt_rate(v: float) -> str:
+    return f"{v:,.0f}".replace(",", "\u202f")
+
+
+def divergence_text(snap, config) -> str:
+    """What to tell when the loss exploded: why, what was kept, what to do."""
+    v = snap.train_loss
+    what = tr("train.what_nan" if v is None or math.isnan(v) else "train.what_inf" if math.isinf(v)
+              else "train.what_huge")
+    usual = 1e-3 if config.optimizer == "adam" else 1e-2
+    return tr("train.diverged", what=what, lr=f"{config.lr:g}",
+              hint=f"{usual if config.lr > 10 * usual else config.lr / 10:g}")
+
+
+class RunPanel(QWidget, Translatable):
+    start = Signal()
+    pause = Signal()
+    stop = Signal()
+    reset = Signal()
+
+    def __init__(self, state, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._init_texts()
+        self.state = state
+        self._start_key = "train.start"
+        self.start_button, self.pause_button, self.stop_button, self.reset_button = (QPushButton() for _ in range(4))
+        icons = (QStyle.SP_MediaPlay, QStyle.SP_MediaPause, QStyle.SP_MediaStop, QStyle.SP_BrowserReload)
+        row = QHBoxLayout()
+        for button, signal, icon in zip((self.start_button, self.pause_button, self.stop_button, self.reset_button),
+                                        (self.start, self.pause, self.stop, self.reset), icons):
+            button.setIcon(self.style().standardIcon(icon))
+            button.clicked.connect(signal.emit)
+            row.addWidget(button)
+        row.addStretch(1)
+        for button, key in ((self.pause_button, "train.pause"), (self.stop_button, "train.stop"),
+                            (self.reset_button, "train.reset")):
+            self.bind(button.setText, key)
+        self.banner, self.message, self.status = QLabel(), QLabel(), QLabel()
+        for label in (self.banner, self.message, self.status):
+            label.setWordWrap(True)
+        self.banner.setObjectName("banner")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        for w in (self.banner, self.message, self.progress, self.status):
+            layout.addWidget(w)
+        self.set_message("")
+        self.set_banner("")
+        self.rescale()
+        self.retheme()
+        state.scale_changed.connect(self.rescale)
+        state.theme_changed.connect(self.retheme)
+
+    def set_buttons(self, start_key: str | None, can_start: bool, can_pause: bool, can_stop: bool, can_reset: bool) -> None:
+        if start_key is not None:
+            self._start_key = start_key
+            self.start_button.setText(tr(start_key))
+        for button, on in ((self.start_button, can_start), (self.pause_button, can_pause),
+                           (self.stop_button, can_stop), (self.reset_button, can_reset)):
+            button.setEnabled(on)
+
+    def set_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def set_message(self, text: str) -> None:
+        """Errors and warnings (divergence, refused file); empty hides it."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def show_snapshot(self, snap) -> None:
+        self.progress.setValue(int(1000 * snap.progress))
+        self.progress.setFormat(tr("train.progress", epoch=snap.epoch, epochs=snap.epochs,
+                                   pct=int(100 * snap.progress), eta=fmt_eta(snap.eta_s),
+                                   rate=fmt_rate(snap.samples_per_s)))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.start_button.setText(tr(self._start_key))
+
+    def rescale(self, *_args) -> None:
+        for w, rel, bold in ((self.start_button, 1.05, True), (self.pause_button, 1.0, False),
+                             (self.stop_button, 1.0, False), (self.reset_button, 1.0, False),
+                             (self.banner, 1.05, True), (self.message, 1.05, True), (self.progress, 1.0, False)):
+            w.setFont(self.state.font(rel, bold))
+        size = self.state.px(20)
+        for button in (self.start_button, self.pause_button, self.stop_button, self.reset_button):
+            button.setIconSize(QSize(size, size))
+
+    def retheme(self, *_args) -> None:
+        c = self.state.colors
+        self.banner.setStyleSheet(f"QLabel#banner {{ border: 2px solid {c.accent}; padding: 6px; }}")
+        self.message.setStyleSheet(f"color: {c.positive};")  # red-ish in every theme; the text starts with ⚠
