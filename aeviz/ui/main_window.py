@@ -12,7 +12,7 @@ import logging
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget, QWidget,
+    QFileDialog, QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QWidget,
 )
 
 from aeviz import __version__
@@ -77,12 +77,15 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.state = state
         self.pages: dict[str, Page] = {}
+        self._holders: dict[str, QScrollArea] = {}
         self._actions: list[tuple[QAction, str]] = []
         self._menus: list[tuple[object, str]] = []
         self._normal_geometry = None
 
         self.sidebar = QListWidget(objectName="sidebar")
         self.sidebar.setFocusPolicy(Qt.StrongFocus)
+        self.sidebar.setWordWrap(True)  # long French titles wrap at presentation zoom
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -131,24 +134,33 @@ class MainWindow(QMainWindow):
             if hasattr(page, "navigate"):
                 page.navigate.connect(self.show_page)
             self.pages[page_id] = page
-            self.stack.addWidget(page)
+            # A page larger than the window (presentation zoom on a small screen) scrolls; it never
+            # pushes the window past the screen.
+            holder = QScrollArea()
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.NoFrame)
+            holder.setWidget(page)
+            self._holders[page_id] = holder
+            self.stack.addWidget(holder)
         return self.pages[page_id]
 
     def show_page(self, page_id: str) -> None:
-        self.stack.setCurrentWidget(self.page(page_id))
+        self.page(page_id)
+        self.stack.setCurrentWidget(self._holders[page_id])
         for row in range(self.sidebar.count()):
             if self.sidebar.item(row).data(Qt.UserRole) == page_id:
                 self.sidebar.setCurrentRow(row)
                 break
 
     def current_page(self) -> Page:
-        return self.stack.currentWidget()
+        return self.stack.currentWidget().widget()
 
     def _on_sidebar_changed(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None and current.data(Qt.UserRole):
             page_id = current.data(Qt.UserRole)
-            if self.stack.currentWidget() is not self.pages.get(page_id):
-                self.stack.setCurrentWidget(self.page(page_id))
+            if self.current_page() is not self.pages.get(page_id):
+                self.page(page_id)
+                self.stack.setCurrentWidget(self._holders[page_id])
 
     # --- menus -------------------------------------------------------------------------------
     def _action(self, key: str, slot, shortcut=None, checkable=False) -> QAction:
@@ -228,8 +240,7 @@ class MainWindow(QMainWindow):
             item.setFont(self.state.font(0.9 if is_header else 1.1, bold=is_header))
             if is_header:
                 item.setForeground(self.palette().placeholderText())
-        width = max(self.sidebar.sizeHintForColumn(0), self.state.px(180)) + self.state.px(24)
-        self.sidebar.setFixedWidth(width)
+        self.sidebar.setFixedWidth(self.state.px(230))
 
     def _on_language_changed(self, language: str) -> None:
         for action in self.language_actions.actions():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aeviz.core import bundle
@@ -23,7 +23,7 @@ from aeviz.ui.pages.base import Page
 from aeviz.ui.train_run import TrainRun
 from aeviz.ui.widgets.architecture import ArchitectureDrawing, LayersTable
 from aeviz.ui.widgets.bundle_bar import BundleBar
-from aeviz.ui.widgets.lab_layout import scroll, vcol
+from aeviz.ui.widgets.lab_layout import controls_column, scroll, vcol
 from aeviz.ui.widgets.live_view import LossCurves, PreviewRows
 from aeviz.ui.widgets.run_panel import RunPanel, divergence_text, fmt_loss
 from aeviz.ui.widgets.train_form import TrainForm
@@ -82,8 +82,8 @@ class TrainingPage(Page):
         self.panel.set_status(tr("train.loading"))
 
     def _assemble(self) -> None:
-        """Left: title, model files, settings. Right: controls, drawing, tabs (curves | images, layers)."""
-        live = QSplitter()
+        """Left: title, model files, settings. Right: controls, drawing, tabs (curves over images, layers)."""
+        live = QSplitter(Qt.Vertical)  # the curves get the full width, even at presentation zoom
         live.addWidget(self.curves)
         self.preview_scroll = scroll(self.previews)
         live.addWidget(self.preview_scroll)
@@ -95,7 +95,7 @@ class TrainingPage(Page):
         right = vcol(self.panel, self.drawing, self.tabs, stretch=False)
         left = vcol(self.heading("train.title", 1.25), self.files, self.form, stretch=False)
         self.split = QSplitter()
-        self.left_scroll = scroll(left)
+        self.left_scroll = controls_column(left)
         self.split.addWidget(self.left_scroll)
         self.split.addWidget(right)
         self.split.setStretchFactor(1, 1)
@@ -379,10 +379,8 @@ class TrainingPage(Page):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """The form readable and every preview image visible; the plot takes the rest."""
-        self.left_scroll.setMinimumWidth(self.state.px(240))
-        self.preview_scroll.setMinimumWidth(min(self.previews.sizeHint().width() + self.state.px(24),
-                                                self.state.px(300)))
+        """Every preview row visible under the curves; the curves take the rest."""
+        self.preview_scroll.setMinimumHeight(self.previews.sizeHint().height() + self.state.px(8))
 
     def prepare_for_screenshot(self) -> None:
         """A meaningful page: the pretrained MLP with its curves and reconstructions."""

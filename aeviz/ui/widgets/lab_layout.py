@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 
 def scroll(widget: QWidget, resizable: bool = True) -> QScrollArea:
@@ -15,23 +15,25 @@ def scroll(widget: QWidget, resizable: bool = True) -> QScrollArea:
 
 
 class _ControlsScroll(QScrollArea):
-    """Scrolls vertically only, and never gets narrower than its content needs: at presentation
-    zoom a column of controls pushes the views aside rather than clipping its own buttons."""
+    """Asks for the width its content needs, so at presentation zoom a column of controls pushes
+    the views aside rather than clipping its buttons, up to about 36 characters (it then scrolls
+    sideways rather than pushing the window past the screen)."""
 
     def minimumSizeHint(self):
         hint = super().minimumSizeHint()
         content = self.widget()
         if content is not None:
-            hint.setWidth(content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 4)
+            cap = round(36 * QApplication.font().pointSizeF())
+            need = content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 4
+            hint.setWidth(min(need, cap))
         return hint
 
 
 def controls_column(widget: QWidget) -> QScrollArea:
-    """A column of controls (left of a page's views) in a vertical-only scroll area."""
+    """A column of controls (left of a page's views) in a scroll area sized to its content."""
     area = _ControlsScroll()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
     area.setWidget(widget)
     for label in widget.findChildren(QLabel):  # text wraps instead of widening the column
         label.setWordWrap(True)

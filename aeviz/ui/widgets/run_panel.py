@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QPushButton, QStyle, QVBoxLayout, QWidget
 
 from aeviz.ui.i18n import tr
 from aeviz.ui.widgets import Translatable
@@ -55,13 +55,18 @@ class RunPanel(QWidget, Translatable):
         self._start_key = "train.start"
         self.start_button, self.pause_button, self.stop_button, self.reset_button = (QPushButton() for _ in range(4))
         icons = (QStyle.SP_MediaPlay, QStyle.SP_MediaPause, QStyle.SP_MediaStop, QStyle.SP_BrowserReload)
-        row = QHBoxLayout()
-        for button, signal, icon in zip((self.start_button, self.pause_button, self.stop_button, self.reset_button),
-                                        (self.start, self.pause, self.stop, self.reset), icons):
+        # Start on a row of its own: the main action stands out, and the panel stays narrow enough
+        # for presentation zoom.
+        row = QGridLayout()
+        for index, (button, signal, icon) in enumerate(zip(
+                (self.start_button, self.pause_button, self.stop_button, self.reset_button),
+                (self.start, self.pause, self.stop, self.reset), icons)):
             button.setIcon(self.style().standardIcon(icon))
             button.clicked.connect(signal.emit)
-            row.addWidget(button)
-        row.addStretch(1)
+            if index == 0:
+                row.addWidget(button, 0, 0, 1, 3)
+            else:
+                row.addWidget(button, 1, index - 1)
         for button, key in ((self.pause_button, "train.pause"), (self.stop_button, "train.stop"),
                             (self.reset_button, "train.reset")):
             self.bind(button.setText, key)
