@@ -12,7 +12,7 @@ import logging
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QWidget,
+    QFileDialog, QFrame, QHBoxLayout, QListView, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QWidget,
 )
 
 from aeviz import __version__
@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(objectName="sidebar")
         self.sidebar.setFocusPolicy(Qt.StrongFocus)
         self.sidebar.setWordWrap(True)  # long French titles wrap at presentation zoom
+        self.sidebar.setTextElideMode(Qt.ElideNone)
+        self.sidebar.setResizeMode(QListView.Adjust)  # re-wrap when the width changes
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         central = QWidget()
@@ -240,7 +242,7 @@ class MainWindow(QMainWindow):
             item.setFont(self.state.font(0.9 if is_header else 1.1, bold=is_header))
             if is_header:
                 item.setForeground(self.palette().placeholderText())
-        self.sidebar.setFixedWidth(self.state.px(230))
+        self.sidebar.setFixedWidth(self.state.px(270))
 
     def _on_language_changed(self, language: str) -> None:
         for action in self.language_actions.actions():

@@ -75,10 +75,8 @@ def vcol(*widgets, stretch: bool = True) -> QWidget:
 
 
 def size_controls_column(split, total_width: int) -> None:
-    """Give the controls column (a scroll area, first in ``split``) the width its content asks
-    for, up to 40 % of the page, so nothing is clipped at presentation zoom."""
-    area = split.widget(0)
-    content = area.widget() if isinstance(area, QScrollArea) else area
-    want = content.sizeHint().width() + area.verticalScrollBar().sizeHint().width() + 8
-    left = max(total_width * 25 // 100, min(want, total_width * 40 // 100))
+    """Give the controls column (first in ``split``) the width it needs, at least a quarter of the
+    page and at most 40 %: the views get the rest."""
+    need = split.widget(0).minimumSizeHint().width()
+    left = max(total_width * 25 // 100, min(need, total_width * 40 // 100))
     split.setSizes([left, total_width - left])
