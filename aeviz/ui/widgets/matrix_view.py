@@ -230,6 +230,11 @@ class MatrixView(QWidget):
         cols_hl = {c: (hl if self.col_kind == "hl" else hl2) for c in self.cols}
         marks, zero, texts = self._marks, self._zero, self._texts
         any_marks = bool(marks.any())
+        # Big matrices (C is up to 64×100) reuse one pixmap per distinct number; small grids, whose
+        # numbers change at every edit, draw their text directly (a pixmap per new number costs more).
+        cached = rows * cols > 400
+        if not cached:
+            p.setFont(self._font)
         for r in range(r0, r1 + 1):
             y = y0 + r * ch
             row_fill = rows_hl.get(r)
@@ -256,7 +261,11 @@ class MatrixView(QWidget):
                         color = text_on(fill.name())
                     else:
                         color = muted_c if (zero[r, c] or mark) else text_c
-                    p.drawPixmap(x, y, self._glyph(texts[r, c], color))
+                    if cached:
+                        p.drawPixmap(x, y, self._glyph(texts[r, c], color))
+                    else:
+                        p.setPen(QColor(color))
+                        p.drawText(QRect(x, y, cw, ch), Qt.AlignCenter, texts[r, c])
         p.setPen(QPen(QColor(colors.border), 1))
         for r in range(r0, r1 + 2):
             p.drawLine(area.left(), y0 + r * ch, area.right() + 1, y0 + r * ch)
