@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSplitter, QTabWidge
 from aeviz.core.conv import conv2d, conv_matrix, outputs_touched_by, pad2d, receptive_field
 from aeviz.core.sample_images import digit_patch
 from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.pages.base import Page
+from aeviz.ui.pages.lab_base import LabPage
 from aeviz.ui.widgets import fmt_factor, fmt_num
 from aeviz.ui.widgets.grid_editor import GridEditor
 from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column, controls_column
@@ -80,7 +80,7 @@ INPUT_PRESETS = [
 ]
 
 
-class ConvolutionPage(Page):
+class ConvolutionPage(LabPage):
     page_id = "convolution"
     title_key = "page.convolution"
 
@@ -347,17 +347,8 @@ class ConvolutionPage(Page):
             op.setFont(self.state.font(2.6, bold=True))
 
     def retheme(self) -> None:
-        for view in self.findChildren(MatrixView):
-            view.update()
+        super().retheme()
         self.real.bar.update()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fitted = None   # fit the direct view again, once the splitter has its new height
-        QTimer.singleShot(0, self._fit_split)
-        if not getattr(self, "_split_done", False) and event.size().width() > 0:
-            self._split_done = True
-            size_controls_column(self.main_split, event.size().width())
 
     def prepare_for_screenshot(self) -> None:
         if self.y is not None and self.selection is None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSpl
 
 from aeviz.core.conv import conv_matrix, conv_transpose2d, conv_transpose_matrix, transpose_partials
 from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.pages.base import Page
+from aeviz.ui.pages.lab_base import LabPage
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.grid_editor import GridEditor
@@ -75,7 +75,7 @@ def _sub(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
-class TransposedPage(Page):
+class TransposedPage(LabPage):
     page_id = "transposed"
     title_key = "page.transposed"
 
@@ -377,18 +377,6 @@ class TransposedPage(Page):
         for op in self.findChildren(QLabel):
             if op.text() in ("→", "=", "·", "+"):
                 op.setFont(self.state.font(2.6, bold=True))
-
-    def retheme(self) -> None:
-        for view in self.findChildren(MatrixView):
-            view.update()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fitted = None   # fit the direct view again, once the splitter has its new height
-        QTimer.singleShot(0, self._fit_split)
-        if not getattr(self, "_split_done", False) and event.size().width() > 0:
-            self._split_done = True
-            size_controls_column(self.main_split, event.size().width())
 
     def prepare_for_screenshot(self) -> None:
         if self.y is not None and self.selection is None:
