@@ -58,7 +58,9 @@ class TrainRun(QObject):
         self._old_loads: list[Task] = []   # replaced loads still finishing (stopped at shutdown too)
 
     def running(self) -> bool:
-        return self.task is not None and self.task.is_running()
+        """True until the GUI thread has handled the run's end (not merely until the thread exits:
+        its last signals may still be queued)."""
+        return self.task is not None
 
     def resumable(self) -> bool:
         return self.trainer is not None and not self.trainer.done and not self.running()

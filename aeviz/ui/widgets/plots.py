@@ -69,7 +69,7 @@ class ThemedPlot(pg.PlotWidget):
             axis.setTickFont(font)
             axis.setLabel(label, **style)
         self.legend.setLabelTextColor(colors.plot_fg)
-        self.legend.setLabelTextSize(f"{self.state.point_size(0.9):.0f}pt")
+        self.legend.setLabelTextSize(f"{self.state.point_size(0.8):.0f}pt")
         for item in self._lines.values():
             color_index, width, dashed = item._aeviz_style
             pen = pg.mkPen(colors.series[color_index % len(colors.series)], width=width * self.state.scale)
