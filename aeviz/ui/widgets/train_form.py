@@ -312,7 +312,7 @@ class TrainForm(QWidget, Translatable):
                            batch_size=self.batch.value(), epochs=self.epochs.value(),
                            loss=("auto", "mse", "bce")[self.loss.currentIndex()], seed=self.seed.value(),
                            noise=self.noise(), num_threads=self.threads.value(),
-                           device=self.devices[self.device.currentIndex()], snapshot_every_s=0.1)
+                           device=self.devices[self.device.currentIndex()], snapshot_every_s=0.15)
 
     def data_spec(self) -> DataSpec:
         source = self.source_id()
