@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import ROOT, time_to_paint  # noqa: E402
+from startup import ROOT, alternate  # noqa: E402
 
 TARGET_S = 3.0
 
@@ -38,11 +38,7 @@ def main() -> int:
                AEVIZ_QUIT_AFTER_PAINT="1", AEVIZ_CONFIG_DIR=scratch, AEVIZ_DATA_DIR=scratch)
     frozen_cmd = [str(args.exe), "--lang", "fr"]
     source_cmd = [sys.executable, "-m", "aeviz", "--lang", "fr"]
-    time_to_paint(frozen_cmd, env), time_to_paint(source_cmd, env)  # warm the file cache
-    frozen, source = [], []
-    for _ in range(args.runs):
-        frozen.append(time_to_paint(frozen_cmd, env))
-        source.append(time_to_paint(source_cmd, env))
+    frozen, source = alternate(frozen_cmd, source_cmd, env, args.runs)
     med_f, med_s = statistics.median(frozen), statistics.median(source)
     print(f"start-up to first painted window, {args.runs} runs alternating, platform {env['QT_QPA_PLATFORM']}:")
     print(f"  frozen {args.exe.name}:  median {med_f:.2f} s  (min {min(frozen):.2f}, max {max(frozen):.2f})")

@@ -56,6 +56,16 @@ def time_to_paint(command: list[str], env: dict) -> float:
     return elapsed
 
 
+def alternate(command_a: list[str], command_b: list[str], env: dict, runs: int) -> tuple[list[float], list[float]]:
+    """Times to first paint of two commands, run alternately after one warm-up each (file cache)."""
+    time_to_paint(command_a, env), time_to_paint(command_b, env)
+    times_a, times_b = [], []
+    for _ in range(runs):
+        times_a.append(time_to_paint(command_a, env))
+        times_b.append(time_to_paint(command_b, env))
+    return times_a, times_b
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
@@ -65,11 +75,7 @@ def main() -> None:
                AEVIZ_QUIT_AFTER_PAINT="1", AEVIZ_CONFIG_DIR=scratch, AEVIZ_DATA_DIR=scratch)
     aeviz_cmd = [sys.executable, "-m", "aeviz", "--lang", "fr"]
     bare_cmd = [sys.executable, "-c", BARE]
-    time_to_paint(aeviz_cmd, env), time_to_paint(bare_cmd, env)  # warm the file cache
-    aeviz_times, bare_times = [], []
-    for _ in range(args.runs):
-        aeviz_times.append(time_to_paint(aeviz_cmd, env))
-        bare_times.append(time_to_paint(bare_cmd, env))
+    aeviz_times, bare_times = alternate(aeviz_cmd, bare_cmd, env, args.runs)
     med_a, med_b = statistics.median(aeviz_times), statistics.median(bare_times)
     print(f"runs: {args.runs} (alternating), platform {env['QT_QPA_PLATFORM']}")
     print(f"aeviz first painted window:        median {med_a:.3f} s  (min {min(aeviz_times):.3f}, max {max(aeviz_times):.3f})")

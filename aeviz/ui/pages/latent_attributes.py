@@ -19,6 +19,7 @@ from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.latent_session import LatentTab
 from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import ImageGrid
+from aeviz.ui.widgets.lab_layout import two_rows
 from aeviz.ui.workers import Task
 
 add_strings({
@@ -108,13 +109,7 @@ class AttributesTab(LatentTab):
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("attr.groups", "attr.a", "attr.b")):
             self.bind(label.setText, key)
-        row, row2 = QHBoxLayout(), QHBoxLayout()  # two rows: fits the tab at zoom 2
-        row.addWidget(labels[0])
-        row.addWidget(self.kind)
-        row.addStretch(1)
-        for w in (labels[1], self.a_combo, labels[2], self.b_combo, self.compute_button):
-            row2.addWidget(w)
-        row2.addStretch(1)
+        row, row2 = two_rows((labels[0], self.kind), (labels[1], self.a_combo, labels[2], self.b_combo, self.compute_button))
         slider_row = QHBoxLayout()
         slider_row.addWidget(self.strength_label)
         slider_row.addWidget(self.strength, 1)

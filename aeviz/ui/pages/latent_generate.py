@@ -9,11 +9,12 @@ samples are drawn on the scatter, so students see where the new images come from
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QVBoxLayout
 
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.latent_session import LatentTab
 from aeviz.ui.widgets.image_grid import ImageGrid
+from aeviz.ui.widgets.lab_layout import two_rows
 
 add_strings({
     "gen.intro": {"en": "New images that are in no data set: draw codes, then decode them.",
@@ -52,13 +53,7 @@ class GenerateTab(LatentTab):
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("gen.source", "gen.seed", "gen.count")):
             self.bind(label.setText, key)
-        row, row2 = QHBoxLayout(), QHBoxLayout()  # two rows: fits the tab at zoom 2
-        row.addWidget(labels[0])
-        row.addWidget(self.source)
-        row.addStretch(1)
-        for w in (labels[1], self.seed, labels[2], self.count, self.resample):
-            row2.addWidget(w)
-        row2.addStretch(1)
+        row, row2 = two_rows((labels[0], self.source), (labels[1], self.seed, labels[2], self.count, self.resample))
         col = QVBoxLayout(self)
         col.addWidget(intro)
         col.addLayout(row)

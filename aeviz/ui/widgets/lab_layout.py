@@ -80,3 +80,13 @@ def size_controls_column(split, total_width: int) -> None:
     need = split.widget(0).minimumSizeHint().width()
     left = max(total_width * 25 // 100, min(need, total_width * 40 // 100))
     split.setSizes([left, total_width - left])
+
+
+def two_rows(first, second) -> tuple[QHBoxLayout, QHBoxLayout]:
+    """Controls on two rows, each left-aligned: a tab's controls fit at presentation zoom."""
+    rows = (QHBoxLayout(), QHBoxLayout())
+    for row, widgets in zip(rows, (first, second)):
+        for w in widgets:
+            row.addWidget(w)
+        row.addStretch(1)
+    return rows
