@@ -299,6 +299,15 @@ def _build_tconv_partial(rng, level):
     return params, plain(parts[params["input_cell"] + params["cell"]]), 0.0
 
 
+def _placed_taps(params):
+    """(output cell, kernel tap) of every tap of x(i, j)·k that lands inside the output."""
+    x, k = _arrays(params)
+    n = params["input_cell"][0] * x.shape[1] + params["input_cell"][1]
+    ow = ConvGeometry(x.shape, k.shape, **_tconv_args(params), transposed=True).output_shape[1]
+    column = _tap_links(params)[:, n]
+    return [(divmod(int(o), ow), divmod(int(column[o]) - 1, k.shape[1])) for o in np.flatnonzero(column)]
+
+
 def _partial_tap(params):
     found = [ki for xi, ki in _tconv_feeders(params, params["cell"]) if xi == tuple(params["input_cell"])]
     return found[0] if found else None
@@ -320,13 +329,10 @@ def _hint_tconv_partial(params):
 
 
 def _tconv_partial_marks(params):
-    x, k = _arrays(params)
-    n = params["input_cell"][0] * x.shape[1] + params["input_cell"][1]
-    ow = ConvGeometry(x.shape, k.shape, **_tconv_args(params), transposed=True).output_shape[1]
-    column = _tap_links(params)[:, n]
     tap = _partial_tap(params)
-    return {"x": [tuple(params["input_cell"])], "k": [tap] if tap else [],
-            "out_hl": [divmod(int(o), ow) for o in np.flatnonzero(column)], "out": tuple(params["cell"])}
+    placed = _placed_taps(params)
+    return {"x": [tuple(params["input_cell"])], "k": [ki for _, ki in placed], "k_solution": [tap] if tap else [],
+            "out_hl": [cell for cell, _ in placed], "out": tuple(params["cell"])}
 
 
 def _build_tconv_size(rng, level):
@@ -358,7 +364,7 @@ def _tconv_question(params) -> dict:
 
 # --- compression_ratio ------------------------------------------------------------------------
 
-MNIST_SHAPE = (28, 28, 1)
+MNIST_SHAPE = (28, 28)
 DTYPES = ("uint8", "float16", "float32", "float64")
 
 
@@ -372,7 +378,7 @@ def _build_compression(rng, level):
     elif level == 2:
         image, image_dtype, code_dtype, k = MNIST_SHAPE, "uint8", "float32", int(rng.integers(1, 65))
     else:
-        image = _choice(rng, (MNIST_SHAPE, (32, 32, 3), (64, 64, 1)))
+        image = _choice(rng, (MNIST_SHAPE, (32, 32, 3), (64, 64)))
         image_dtype = _choice(rng, ("uint8", "float32"))
         code_dtype = _choice(rng, ("float16", "float32", "float64"))
         k = _choice(rng, (2, 8, 10, 16, 32, 50, 64, 100, 128))

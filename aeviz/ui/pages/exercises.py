@@ -1,0 +1,472 @@
+"""Exercises (lesson 2): the app asks, the student answers, the app checks and explains.
+
+Pick a kind and a level (or "mixed"), type a seed or draw one: the same seed gives
+the whole class the same exercise. The grids are the convolution page's widgets, the
+asked cell shows "?". One wrong answer lights the window and the kernel (hint); a
+second one shows the worked arithmetic with the cells lit. Each exercise counts once
+in the session's score; "Export results" writes them as CSV.
+
+A future lesson step opens an exercise with :meth:`ExercisesPage.show_exercise`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMainWindow, QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from aeviz.core.conv import conv2d, conv_transpose2d, pad2d, transpose_partials
+from aeviz.core.exercise_results import Result, write_results_csv
+from aeviz.core.exercises import KINDS, LEVELS, MAX_SEED, Exercise, Verdict, draw_seed, generate, mixed
+from aeviz.ui.i18n import add_strings, has_key, tr
+from aeviz.ui.pages.base import Page
+from aeviz.ui.widgets.answer_mask import mask
+from aeviz.ui.widgets.architecture import shape_text
+from aeviz.ui.widgets.exercise_text import fmt_answer, level_name, render, render_verdict_error
+from aeviz.ui.widgets.lab_layout import hrow, op_label, two_rows
+from aeviz.ui.widgets.matrix_view import HATCH, MatrixView
+
+add_strings({
+    "ex.title": {"en": "Exercises: compute it by hand", "fr": "Exercices : calculez à la main"},
+    "ex.kind": {"en": "Exercise", "fr": "Exercice"},
+    "ex.level": {"en": "Level", "fr": "Niveau"},
+    "ex.seed": {"en": "Seed", "fr": "Graine"},
+    "ex.seed_tip": {"en": "The same seed gives everyone the same exercise: write it on the board.",
+                    "fr": "La même graine donne à tous le même exercice : écrivez-la au tableau."},
+    "ex.draw": {"en": "Draw a seed", "fr": "Tirer une graine"},
+    "ex.show": {"en": "Show", "fr": "Afficher"},
+    "ex.next": {"en": "Next exercise (seed + 1)", "fr": "Exercice suivant (graine + 1)"},
+    "ex.check": {"en": "Check", "fr": "Vérifier"},
+    "ex.next_short": {"en": "Next ▶", "fr": "Suivant ▶"},
+    "ex.answer_here": {"en": "Your answer, then Enter", "fr": "Votre réponse, puis Entrée"},
+    "ex.header": {"en": "{kind} · level {level} · seed {seed}", "fr": "{kind} · niveau {level} · graine {seed}"},
+    "ex.score": {"en": "Score: {right} / {done}", "fr": "Score : {right} / {done}"},
+    "ex.export": {"en": "Export results (CSV)…", "fr": "Exporter les résultats (CSV)…"},
+    "ex.export_filter": {"en": "CSV table (*.csv)", "fr": "Tableau CSV (*.csv)"},
+    "ex.export_done": {"en": "{n} result(s) saved to {path}", "fr": "{n} résultat(s) enregistré(s) dans {path}"},
+    "ex.export_empty": {"en": "No result to export yet: answer an exercise first.",
+                        "fr": "Aucun résultat à exporter : répondez d'abord à un exercice."},
+    "ex.export_failed": {"en": "The results could not be saved to {path}:\n{error}",
+                         "fr": "Les résultats n'ont pas pu être enregistrés dans {path} :\n{error}"},
+    "ex.hint_title": {"en": "Hint:", "fr": "Indice :"},
+    "ex.solution_title": {"en": "Worked solution", "fr": "Solution détaillée"},
+    "ex.x": {"en": "Input x", "fr": "Entrée x"},
+    "ex.x_padded": {"en": "Input x, p = {p}", "fr": "Entrée x, p = {p}"},
+    "ex.k": {"en": "Kernel k", "fr": "Noyau k"},
+    "ex.y": {"en": "Output y ({r}×{c})", "fr": "Sortie y ({r}×{c})"},
+    "ex.y_unknown": {"en": "Output y", "fr": "Sortie y"},
+    "ex.partial": {"en": "x{cell}·k in the output", "fr": "x{cell}·k dans la sortie"},
+    "ex.arch_asked": {"en": "?", "fr": "?"},
+})
+
+CONV_KINDS = ("conv_cell", "conv_size", "conv_matrix_row")
+TCONV_KINDS = ("transposed_cell", "transposed_partial", "transposed_size")
+MIXED = "mixed"   # combo data of "kind and level drawn from the seed"
+BIG_GRID = 10   # above this many rows or columns a grid is drawn small and without numbers
+
+
+class ExercisesPage(Page):
+    page_id = "exercises"
+    title_key = "page.exercises"
+
+    #: a counted answer (right or wrong): its Verdict; invalid text is not counted
+    answered = Signal(object)
+    #: (kind, seed, level) of the exercise now shown
+    exercise_shown = Signal(str, int, int)
+    #: a status-bar message, already translated
+    status = Signal(str)
+
+    def __init__(self, state, parent: QWidget | None = None):
+        super().__init__(state, parent)
+        self.exercise: Exercise | None = None
+        self.tries = 0
+        self.done = False
+        self.results: list[Result] = []
+        self._shown_at = time.monotonic()
+        self._feedback: tuple = ()
+        # --- choosing an exercise
+        self.kind_combo, self.level_combo = QComboBox(), QComboBox()
+        for combo in (self.kind_combo, self.level_combo):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, MAX_SEED)
+        self.seed_spin.setValue(1)
+        self.buttons = {name: QPushButton() for name in ("draw", "show", "next", "check", "export")}
+        labels = {name: QLabel() for name in ("kind", "level", "seed")}
+        for name, label in labels.items():
+            self.bind_text(label.setText, f"ex.{name}")
+        for name in ("draw", "show", "next", "export"):
+            self.bind_text(self.buttons[name].setText, f"ex.{name}")
+        self.bind_text(self.seed_spin.setToolTip, "ex.seed_tip")
+        self.score_label = QLabel()
+        self.scale_font(self.score_label, 1.2, bold=True)
+        rows = two_rows((labels["kind"], self.kind_combo, labels["level"], self.level_combo),
+                        (labels["seed"], self.seed_spin, self.buttons["draw"], self.buttons["show"],
+                         self.buttons["next"], self.score_label, self.buttons["export"]))
+        # --- the problem
+        self.header_label = QLabel()
+        self.scale_font(self.header_label, 1.0, bold=True)
+        self.question_label = QLabel()
+        self.question_label.setWordWrap(True)
+        self.question_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.scale_font(self.question_label, 1.35, bold=True)
+        self.x_view = MatrixView(state)
+        self.k_view = MatrixView(state)
+        self.out_view = MatrixView(state, base_cell=40, font_rel=1.3)
+        self.ops = [op_label("*"), op_label("=")]
+        self.grids = hrow(self.x_view, self.ops[0], self.k_view, self.ops[1], self.out_view, align=Qt.AlignTop)
+        self.arch_table = QTableWidget(0, 2)
+        self.arch_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.arch_table.setSelectionMode(QAbstractItemView.NoSelection)
+        self.arch_table.verticalHeader().setVisible(False)
+        self.arch_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        # --- answering
+        self.answer_edit = QLineEdit()
+        self.bind_text(self.answer_edit.setPlaceholderText, "ex.answer_here")
+        self.scale_font(self.answer_edit, 1.4)
+        self.feedback_label = QLabel()
+        self.feedback_label.setWordWrap(True)
+        self.scale_font(self.feedback_label, 1.3, bold=True)
+        self.hint_label, self.solution_label = QLabel(), QLabel()
+        for label in (self.hint_label, self.solution_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            label.setTextFormat(Qt.RichText)
+            self.scale_font(label, 1.2)
+        answer_row = QHBoxLayout()
+        answer_row.addWidget(self.answer_edit, 1)
+        answer_row.addWidget(self.buttons["check"])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading("ex.title", 1.3))
+        for row in rows:
+            layout.addLayout(row)
+        for widget in (self.header_label, self.question_label):
+            layout.addWidget(widget)
+        layout.addWidget(self.grids)
+        layout.addWidget(self.arch_table)
+        layout.addLayout(answer_row)
+        for widget in (self.feedback_label, self.hint_label, self.solution_label):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        # --- wiring
+        self.buttons["draw"].clicked.connect(self.draw_and_show)
+        self.buttons["show"].clicked.connect(self.show_selected)
+        self.buttons["next"].clicked.connect(self.next_exercise)
+        self.buttons["check"].clicked.connect(self._on_enter)
+        self.buttons["export"].clicked.connect(self.export_dialog)
+        self.answer_edit.returnPressed.connect(self._on_enter)
+        self.seed_spin.editingFinished.connect(self.show_selected)
+        self.kind_combo.activated.connect(self.show_selected)
+        self.level_combo.activated.connect(self.show_selected)
+        self.status.connect(self._to_status_bar)
+        self._fill_combos()
+        self.rescale()
+        self.show_selected()
+
+    # --- public API (tests, a future lesson player) ------------------------------------------
+    def show_exercise(self, kind: str, seed: int, level: int = 1) -> Exercise:
+        """Show exercise (kind, seed, level) as a new one: no try made yet."""
+        self.exercise = generate(kind, seed, level)
+        self.tries, self.done = 0, False
+        self._feedback = ()
+        self._shown_at = time.monotonic()
+        self.answer_edit.clear()
+        self.answer_edit.setReadOnly(False)
+        self._select_combos(kind, seed, level)
+        self._draw()
+        self._render_texts()
+        self.answer_edit.setFocus()
+        self.exercise_shown.emit(kind, seed, level)
+        return self.exercise
+
+    def show_selected(self) -> Exercise:
+        """The exercise the combos and the seed name ("mixed": kind and level drawn from the seed)."""
+        seed = self.seed_spin.value()
+        kind = self.kind_combo.currentData()
+        if kind == MIXED:
+            kind, level = mixed(seed)
+            self._mixed = True
+        else:
+            level = self.level_combo.currentData()
+            self._mixed = False
+        if self.exercise and (self.exercise.kind, self.exercise.seed, self.exercise.level) == (kind, seed, level):
+            return self.exercise
+        return self.show_exercise(kind, seed, level)
+
+    def draw_and_show(self) -> Exercise:
+        self.seed_spin.setValue(draw_seed())
+        return self.show_selected()
+
+    def next_exercise(self) -> Exercise:
+        self.seed_spin.setValue((self.seed_spin.value() + 1) % (MAX_SEED + 1))
+        return self.show_selected()
+
+    def set_mixed(self, on: bool) -> None:
+        self.kind_combo.setCurrentIndex(0 if on else max(1, self.kind_combo.currentIndex()))
+
+    def submit(self, text: str | None = None) -> Verdict | None:
+        """Check ``text`` (default: the answer box). None when the exercise is already over."""
+        if self.exercise is None or self.done:
+            return None
+        text = self.answer_edit.text() if not isinstance(text, str) else text
+        verdict = self.exercise.check(text)
+        if not verdict.valid:
+            self._feedback = ("invalid", verdict.code, verdict.values, text)
+        elif verdict.right:
+            self._finish(text, True)
+            self._feedback = ("right",)
+        else:
+            self.tries += 1
+            if self.tries >= 2:
+                self._finish(text, False)
+            self._feedback = ("wrong", text.strip())
+        self._draw_marks()
+        self._render_texts()
+        if verdict.valid:
+            self.answered.emit(verdict)
+        return verdict
+
+    def score(self) -> tuple[int, int]:
+        """(right answers, exercises answered) in this session."""
+        return sum(r.right for r in self.results), len(self.results)
+
+    def feedback_text(self) -> str:
+        return self.feedback_label.text()
+
+    def hint_text(self) -> str:
+        return self.hint_label.text() if self._stage() == 1 else ""
+
+    def solution_text(self) -> str:
+        return self.solution_label.text()
+
+    def export_results(self, path) -> Path:
+        """Write the session's results as CSV (atomically) and confirm in the status bar."""
+        written = write_results_csv(path, self.results)
+        self.status.emit(tr("ex.export_done", n=len(self.results), path=str(written)))
+        return written
+
+    def export_dialog(self) -> None:
+        if not self.results:
+            self.status.emit(tr("ex.export_empty"))
+            return
+        name, _ = QFileDialog.getSaveFileName(self, tr("ex.export"), "aeviz-exercises.csv", tr("ex.export_filter"))
+        if not name:
+            return
+        path = Path(name) if name.lower().endswith(".csv") else Path(name + ".csv")
+        try:
+            self.export_results(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, tr("ex.export"), tr("ex.export_failed", path=str(path), error=str(exc)))
+
+    # --- flow ---------------------------------------------------------------------------------
+    def _finish(self, text: str, right: bool) -> None:
+        ex = self.exercise
+        self.results.append(Result(ex.kind, ex.seed, ex.level, text.strip(), right,
+                                   round(time.monotonic() - self._shown_at, 1)))
+        self.done = True
+        self.answer_edit.setReadOnly(True)
+        self._draw()
+
+    def _on_enter(self) -> None:
+        """Enter (or the button) checks the answer; once the exercise is over, it opens the next one."""
+        if self.done:
+            self.next_exercise()
+        else:
+            self.submit()
+
+    def _stage(self) -> int:
+        """0: question only, 1: hint shown, 2: worked solution shown."""
+        return 2 if self.done else min(self.tries, 1)
+
+    def _to_status_bar(self, text: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 10000)
+
+    # --- drawing ------------------------------------------------------------------------------
+    def _draw(self) -> None:
+        ex = self.exercise
+        p = ex.params
+        grids = ex.kind in CONV_KINDS + TCONV_KINDS
+        self.grids.setVisible(grids)
+        self.arch_table.setVisible(ex.kind == "layer_params")
+        if ex.kind == "layer_params":
+            self._draw_architecture()
+        if not grids:
+            return
+        x, k = np.array(p["x"]), np.array(p["k"])
+        if ex.kind in CONV_KINDS:
+            pad = p["padding"]
+            marks = np.full(pad2d(x, pad).shape, HATCH, np.int8)
+            marks[pad:pad + x.shape[0], pad:pad + x.shape[1]] = 0
+            self._set_grid(self.x_view, pad2d(x, pad), marks)
+            self.x_view.set_caption(tr("ex.x_padded", p=pad))
+            y = conv2d(x, k, p["stride"], p["padding"], p["dilation"])
+        else:
+            self._set_grid(self.x_view, x)
+            self.x_view.set_caption(tr("ex.x"))
+            args = (p["stride"], p["padding"], p["output_padding"], p["dilation"])
+            if ex.kind == "transposed_partial":
+                y = transpose_partials(x, k, *args)[tuple(p["input_cell"])]
+            else:
+                y = conv_transpose2d(x, k, *args)
+        self._set_grid(self.k_view, k)
+        self.k_view.set_caption(tr("ex.k"))
+        self.ops[0].setText("*" if ex.kind in CONV_KINDS else "→")
+        sized = ex.kind in ("conv_size", "transposed_size")
+        self.out_view.setVisible(self.done or not sized)
+        self.ops[1].setVisible(self.done or not sized)
+        self._set_grid(self.out_view, y, numbers=self.done)
+        if ex.kind == "transposed_partial":
+            self.out_view.set_caption(tr("ex.partial", cell=f"({p['input_cell'][0]}, {p['input_cell'][1]})"))
+        else:
+            self.out_view.set_caption(tr("ex.y", r=y.shape[0], c=y.shape[1]))
+        mask(self.out_view, [] if self.done or sized else [tuple(p["cell"])])
+        self._draw_marks()
+
+    def _set_grid(self, view: MatrixView, data, marks=None, numbers: bool = True) -> None:
+        big = max(np.shape(data)) > BIG_GRID
+        view.base_cell = 14 if big else (40 if view is self.out_view else 34)
+        view.show_numbers = numbers and not big
+        view.set_data(data, marks)
+        view.rescale()
+
+    def _draw_marks(self) -> None:
+        ex = self.exercise
+        if ex is None or ex.kind not in CONV_KINDS + TCONV_KINDS:
+            return
+        for view in (self.x_view, self.k_view, self.out_view):
+            view.clear_marks(update=False)
+        stage = self._stage()
+        m = ex.marks()
+        if ex.kind == "transposed_partial" and stage == 0:
+            self.x_view.set_marks(current=tuple(ex.params["input_cell"]), update=False)
+        if m.get("out") is not None:
+            self.out_view.set_marks(current=m["out"], hl2=m.get("out_hl", []) if stage else [], update=False)
+        if stage:
+            self.x_view.set_marks(hl=m.get("x", []), window=m.get("window"), update=False)
+            self.k_view.set_marks(hl=m.get("k_solution" if stage == 2 and "k_solution" in m else "k", []),
+                                  update=False)
+        for view in (self.x_view, self.k_view, self.out_view):
+            view.sync()
+            view.update()
+
+    def _draw_architecture(self) -> None:
+        p = self.exercise.params
+        table = self.arch_table
+        table.setRowCount(len(p["layers"]))
+        for r, layer in enumerate(p["layers"]):
+            name = tr(f"arch.row.{layer['name']}") if has_key(f"arch.row.{layer['name']}") else layer["name"]
+            for c, text in enumerate((name, shape_text(tuple(layer["shape"])))):
+                item = QTableWidgetItem(text)
+                font = self.state.font(1.1, bold=r == p["asked"])
+                item.setFont(font)
+                if r == p["asked"]:
+                    item.setBackground(self.palette().highlight())
+                    item.setForeground(self.palette().highlightedText())
+                table.setItem(r, c, item)
+        table.resizeRowsToContents()
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + sum(
+            table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(height)
+        table.setMaximumWidth(2 * table.frameWidth() + sum(table.columnWidth(c) for c in range(2)) + self.state.px(4))
+
+    # --- texts ------------------------------------------------------------------------------
+    def _render_texts(self) -> None:
+        ex = self.exercise
+        if ex is None:
+            return
+        self.header_label.setText(tr("ex.header", kind=tr(f"ex.kind.{ex.kind}"), level=ex.level, seed=ex.seed))
+        self.question_label.setText(render("ex.q", ex.question()))
+        right, done = self.score()
+        self.score_label.setText(tr("ex.score", right=right, done=done))
+        self.feedback_label.setText(self._feedback_text())
+        self.buttons["check"].setText(tr("ex.next_short") if self.done else tr("ex.check"))
+        stage = self._stage()
+        self.hint_label.setVisible(stage >= 1 and not self.done)
+        self.hint_label.setText(f"<b>{tr('ex.hint_title')}</b> {_html(render('ex.h', ex.hint()))}")
+        self.solution_label.setVisible(self.done)
+        lines = "<br>".join(_html(render("ex.s", step)) for step in ex.explanation())
+        self.solution_label.setText(f"<b>{tr('ex.solution_title')}</b><br>{lines}")
+        self.arch_table.setHorizontalHeaderLabels([tr("arch.col_layer"), tr("arch.col_shape")])
+
+    def _feedback_text(self) -> str:
+        if not self._feedback:
+            return ""
+        what = self._feedback[0]
+        if what == "right":
+            return tr("ex.right")
+        if what == "invalid":
+            _, code, values, text = self._feedback
+            return render_verdict_error(code, values, text)
+        given = self._feedback[1][:40]
+        if self.done:
+            answer = fmt_answer(self.exercise.answer_kind, self.exercise.answer)
+            return tr("ex.wrong_twice", given=given, answer=answer)
+        return tr("ex.wrong_once", given=given)
+
+    def _fill_combos(self) -> None:
+        kind, level = self.kind_combo.currentData(), self.level_combo.currentData()
+        for combo in (self.kind_combo, self.level_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.kind_combo.addItem(tr("ex.kind.mixed"), MIXED)
+        for name in KINDS:
+            self.kind_combo.addItem(tr(f"ex.kind.{name}"), name)
+        for lvl in LEVELS:
+            self.level_combo.addItem(level_name(kind or KINDS[0], lvl), lvl)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind or KINDS[0])))
+        self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(level or LEVELS[0])))
+        for combo in (self.kind_combo, self.level_combo):
+            combo.blockSignals(False)
+
+    def _select_combos(self, kind: str, seed: int, level: int) -> None:
+        for widget in (self.kind_combo, self.level_combo, self.seed_spin):
+            widget.blockSignals(True)
+        if not getattr(self, "_mixed", False):
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+        for index, lvl in enumerate(LEVELS):
+            self.level_combo.setItemText(index, level_name(kind, lvl))
+        self.level_combo.setCurrentIndex(self.level_combo.findData(level))
+        self.level_combo.setEnabled(self.kind_combo.currentData() != MIXED)
+        self.seed_spin.setValue(seed)
+        for widget in (self.kind_combo, self.level_combo, self.seed_spin):
+            widget.blockSignals(False)
+        self._mixed = False
+
+    # --- hooks ------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        super().retranslate()
+        if hasattr(self, "kind_combo"):
+            self._fill_combos()
+        if self.exercise is not None:
+            self._draw()
+            self._render_texts()
+
+    def rescale(self) -> None:
+        super().rescale()
+        for view in (self.x_view, self.k_view, self.out_view):
+            view.rescale()
+        for op in self.ops:
+            op.setFont(self.state.font(2.6, bold=True))
+        if self.exercise is not None:
+            self._draw()
+
+    def retheme(self) -> None:
+        for view in (self.x_view, self.k_view, self.out_view):
+            view.update()
+        if self.exercise is not None and self.exercise.kind == "layer_params":
+            self._draw_architecture()
+
+    def prepare_for_screenshot(self) -> None:
+        if self.exercise is None:
+            self.show_selected()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
