@@ -177,3 +177,43 @@ def test_main_window_lists_the_page_in_lesson_2(main_window):
     assert page.page_id == "exercises" and page.exercise is not None
     page.export_results(__import__("tempfile").mkdtemp() + "/r.csv")
     assert "r.csv" in main_window.statusBar().currentMessage()
+
+
+def _hidden(view):
+    from aeviz.ui.widgets.answer_mask import CellMask
+    m = view.findChild(CellMask)
+    return set() if m is None else m.cells
+
+
+def test_exercise_switch_hides_the_asked_cell_on_the_convolution_page(qtbot, app_state):
+    from aeviz.ui.pages.convolution import ConvolutionPage
+    page = ConvolutionPage(app_state)
+    qtbot.addWidget(page)
+    page.output_view.cellClicked.emit(0, 1)
+    assert "148" in page.sum_label.text() and not _hidden(page.output_view)
+    page.exercise_switch.setChecked(True)
+    assert _hidden(page.output_view) == _hidden(page.out2_view) == {(0, 1)}
+    assert _hidden(page.vecy_view) == {(1, 0)}
+    assert _hidden(page.c_view) == {(1, c) for c in range(16)}
+    assert "148" not in page.sum_label.text() and "?" in page.sum_label.text()
+    page.output_view.cellClicked.emit(1, 0)           # the next question: the mask follows the selection
+    assert _hidden(page.output_view) == {(1, 0)} and _hidden(page.c_view) == {(2, c) for c in range(16)}
+    page.exercise_switch.setChecked(False)
+    assert not _hidden(page.output_view) and not _hidden(page.c_view) and "126" in page.sum_label.text()
+
+
+def test_exercise_switch_on_the_transposed_page(qtbot, app_state):
+    from aeviz.ui.pages.transposed import TransposedPage
+    page = TransposedPage(app_state)
+    qtbot.addWidget(page)
+    page.exercise_switch.setChecked(True)
+    assert not _hidden(page.output_view)               # nothing asked until an output cell is chosen
+    page.output_view.cellClicked.emit(3, 1)           # 107 on the slide
+    assert _hidden(page.output_view) == _hidden(page.out2_view) == _hidden(page.sum_view) == {(3, 1)}
+    assert _hidden(page.vecy_view) == {(13, 0)} and _hidden(page.m_view) == {(13, c) for c in range(4)}
+    assert all(_hidden(v) == {(3, 1)} for v in page.partial_views[:4])
+    page.params.set_values(stride=1, padding=1, output_padding=0, dilation=1)   # 2×2 output, crop shift 1
+    page.output_view.cellClicked.emit(1, 1)
+    assert _hidden(page.sum_view) == {(2, 2)} and _hidden(page.output_view) == {(1, 1)}
+    page.exercise_switch.setChecked(False)
+    assert not _hidden(page.sum_view) and not _hidden(page.vecy_view)

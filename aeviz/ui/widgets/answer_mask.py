@@ -94,3 +94,19 @@ class ExerciseSwitch(QCheckBox):
     def retranslate(self) -> None:
         self.setText(tr("exmode.switch"))
         self.setToolTip(tr("exmode.tip"))
+
+
+def hide_output_cells(cells, width: int, grids=(), vectors=(), matrices=(), shifted=(), shift=(0, 0)) -> None:
+    """"?" on output ``cells`` wherever a lab page shows them: 2-D output grids, their entries in
+    vec(y) columns, their rows of a matrix, and grids drawn before cropping (``shifted`` by
+    ``shift``). An empty ``cells`` reveals everything again."""
+    cells = [tuple(c) for c in cells]
+    flats = [r * width + c for r, c in cells]
+    for view in grids:
+        mask(view, cells)
+    for view in shifted:
+        mask(view, [(r + shift[0], c + shift[1]) for r, c in cells])
+    for view in vectors:
+        mask(view, [(f, 0) for f in flats])
+    for view in matrices:
+        mask(view, [(f, c) for f in flats for c in range(view.data().shape[1])])
