@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMainWindow, QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QMainWindow, QMessageBox, QPushButton, QScrollArea, QSpinBox, QTableWidget,
+                               QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from aeviz.core.conv import conv2d, conv_transpose2d, pad2d, transpose_partials
@@ -28,11 +29,11 @@ from aeviz.ui.pages.base import Page
 from aeviz.ui.widgets.answer_mask import mask
 from aeviz.ui.widgets.architecture import shape_text
 from aeviz.ui.widgets.exercise_text import fmt_answer, level_name, render, render_verdict_error
-from aeviz.ui.widgets.lab_layout import hrow, op_label, two_rows
+from aeviz.ui.widgets.flow_layout import FlowLayout
+from aeviz.ui.widgets.lab_layout import hrow, op_label
 from aeviz.ui.widgets.matrix_view import HATCH, MatrixView
 
 add_strings({
-    "ex.title": {"en": "Exercises: compute it by hand", "fr": "Exercices : calculez à la main"},
     "ex.kind": {"en": "Exercise", "fr": "Exercice"},
     "ex.level": {"en": "Level", "fr": "Niveau"},
     "ex.seed": {"en": "Seed", "fr": "Graine"},
@@ -40,7 +41,7 @@ add_strings({
                     "fr": "La même graine donne à tous le même exercice : écrivez-la au tableau."},
     "ex.draw": {"en": "Draw a seed", "fr": "Tirer une graine"},
     "ex.show": {"en": "Show", "fr": "Afficher"},
-    "ex.next": {"en": "Next exercise (seed + 1)", "fr": "Exercice suivant (graine + 1)"},
+    "ex.next": {"en": "Next (seed + 1)", "fr": "Suivant (graine + 1)"},
     "ex.check": {"en": "Check", "fr": "Vérifier"},
     "ex.next_short": {"en": "Next ▶", "fr": "Suivant ▶"},
     "ex.answer_here": {"en": "Your answer, then Enter", "fr": "Votre réponse, puis Entrée"},
@@ -56,12 +57,10 @@ add_strings({
     "ex.hint_title": {"en": "Hint:", "fr": "Indice :"},
     "ex.solution_title": {"en": "Worked solution", "fr": "Solution détaillée"},
     "ex.x": {"en": "Input x", "fr": "Entrée x"},
-    "ex.x_padded": {"en": "Input x, p = {p}", "fr": "Entrée x, p = {p}"},
+    "ex.x_padded": {"en": "x, p = {p}", "fr": "x, p = {p}"},
     "ex.k": {"en": "Kernel k", "fr": "Noyau k"},
-    "ex.y": {"en": "Output y ({r}×{c})", "fr": "Sortie y ({r}×{c})"},
-    "ex.y_unknown": {"en": "Output y", "fr": "Sortie y"},
-    "ex.partial": {"en": "x{cell}·k in the output", "fr": "x{cell}·k dans la sortie"},
-    "ex.arch_asked": {"en": "?", "fr": "?"},
+    "ex.y": {"en": "y: {r}×{c}", "fr": "y : {r}×{c}"},
+    "ex.partial": {"en": "x{cell}·k", "fr": "x{cell}·k"},
 })
 
 CONV_KINDS = ("conv_cell", "conv_size", "conv_matrix_row")
@@ -92,7 +91,8 @@ class ExercisesPage(Page):
         # --- choosing an exercise
         self.kind_combo, self.level_combo = QComboBox(), QComboBox()
         for combo in (self.kind_combo, self.level_combo):
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(28)
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, MAX_SEED)
         self.seed_spin.setValue(1)
@@ -105,11 +105,15 @@ class ExercisesPage(Page):
         self.bind_text(self.seed_spin.setToolTip, "ex.seed_tip")
         self.score_label = QLabel()
         self.scale_font(self.score_label, 1.2, bold=True)
-        rows = two_rows((labels["kind"], self.kind_combo, labels["level"], self.level_combo),
-                        (labels["seed"], self.seed_spin, self.buttons["draw"], self.buttons["show"],
-                         self.buttons["next"], self.score_label, self.buttons["export"]))
+        # controls wrap onto more lines beside the sidebar at presentation zoom instead of widening the page
+        self.controls = QWidget()
+        FlowLayout(self.controls).add_widgets(
+            hrow(labels["kind"], self.kind_combo, stretch=False), hrow(labels["level"], self.level_combo, stretch=False),
+            hrow(labels["seed"], self.seed_spin, stretch=False), self.buttons["draw"], self.buttons["show"],
+            self.buttons["next"], self.score_label, self.buttons["export"])
         # --- the problem
         self.header_label = QLabel()
+        self.header_label.setWordWrap(True)
         self.scale_font(self.header_label, 1.0, bold=True)
         self.question_label = QLabel()
         self.question_label.setWordWrap(True)
@@ -142,9 +146,7 @@ class ExercisesPage(Page):
         answer_row.addWidget(self.answer_edit, 1)
         answer_row.addWidget(self.buttons["check"])
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading("ex.title", 1.3))
-        for row in rows:
-            layout.addLayout(row)
+        layout.addWidget(self.controls)
         for widget in (self.header_label, self.question_label):
             layout.addWidget(widget)
         layout.addWidget(self.grids)
@@ -227,6 +229,7 @@ class ExercisesPage(Page):
             self._feedback = ("wrong", text.strip())
         self._draw_marks()
         self._render_texts()
+        self._scroll_to(self.solution_label if self.done else self.hint_label if self.tries else self.feedback_label)
         if verdict.valid:
             self.answered.emit(verdict)
         return verdict
@@ -283,6 +286,41 @@ class ExercisesPage(Page):
         """0: question only, 1: hint shown, 2: worked solution shown."""
         return 2 if self.done else min(self.tries, 1)
 
+    def _scroll_area(self) -> QScrollArea | None:
+        """The main window's scroll area holding this page (the page may be taller than the window)."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        return parent
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        """In a window too small for the page (presentation zoom), bring the verdict into view."""
+        area = self._scroll_area()
+        if area is not None:
+            QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget, 0, self.state.px(40)))
+
+    def _fit_grids(self) -> None:
+        """Shrink the grids (never below 0.6) when they are wider than the page, rather than overflow it.
+
+        Captions and operators do not shrink with the cells, hence a few passes."""
+        views = (self.x_view, self.k_view, self.out_view)
+        area = self._scroll_area()
+        margins = self.layout().contentsMargins()
+        room = (area.viewport().width() if area else self.width()) - margins.left() - margins.right()
+        zoom = 1.0
+        for _ in range(6):
+            for view in views:
+                view.set_zoom(zoom)
+            need = self.grids.sizeHint().width()
+            if need <= room or room <= 0 or zoom <= 0.6:
+                break
+            zoom = max(0.6, zoom * room / need * 0.98)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.exercise is not None and event.size().width() != event.oldSize().width():
+            QTimer.singleShot(0, self._fit_grids)
+
     def _to_status_bar(self, text: str) -> None:
         window = self.window()
         if isinstance(window, QMainWindow):
@@ -328,6 +366,7 @@ class ExercisesPage(Page):
             self.out_view.set_caption(tr("ex.y", r=y.shape[0], c=y.shape[1]))
         mask(self.out_view, [] if self.done or sized else [tuple(p["cell"])])
         self._draw_marks()
+        self._fit_grids()
 
     def _set_grid(self, view: MatrixView, data, marks=None, numbers: bool = True) -> None:
         big = max(np.shape(data)) > BIG_GRID
