@@ -94,6 +94,8 @@ def _draw_geometry(rng, level: int, sizes, kernels, transposed: bool = False, sq
             g = ConvGeometry((h, w), (kk, kk), s, p, d, op, transposed=transposed)
         except ValueError:
             continue
+        if min(g.output_shape) < 2:   # a 1×1 output makes a dull exercise and a trivial row of C
+            continue
         out = {"input_shape": (h, w), "kernel_shape": (kk, kk), "stride": s, "padding": p, "dilation": d}
         if transposed:
             out["output_padding"] = op

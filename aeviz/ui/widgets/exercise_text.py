@@ -19,7 +19,7 @@ _TGEO_FR = "pas s = {stride}, remplissage p = {padding}, output_padding = {outpu
 
 add_strings({
     # kinds and levels
-    "ex.kind.mixed": {"en": "Mixed (kind and level drawn from the seed)", "fr": "Au hasard (type et niveau tirés de la graine)"},
+    "ex.kind.mixed": {"en": "Mixed (drawn from the seed)", "fr": "Au hasard (selon la graine)"},
     "ex.kind.conv_cell": {"en": "Convolution: one output cell", "fr": "Convolution : une case de sortie"},
     "ex.kind.conv_size": {"en": "Convolution: output size", "fr": "Convolution : taille de la sortie"},
     "ex.kind.conv_matrix_row": {"en": "Convolution: a row of the matrix C", "fr": "Convolution : une ligne de la matrice C"},
