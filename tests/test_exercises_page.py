@@ -121,6 +121,9 @@ def test_seed_controls_and_mixed(page, qtbot):
     from aeviz.core.exercises import mixed
     assert (ex.kind, ex.level) == mixed(77)
     assert page.kind_combo.currentData() == "mixed" and not page.level_combo.isEnabled()
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("conv_cell"))
+    page.kind_combo.activated.emit(page.kind_combo.currentIndex())   # as when the user picks a kind
+    assert page.exercise.kind == "conv_cell" and page.level_combo.isEnabled()
     assert page.next_exercise().seed == 78
     seed = page.draw_and_show().seed
     assert page.seed_spin.value() == seed

@@ -177,14 +177,14 @@ def _build_conv_size(rng, level):
     return params, tuple(int(v) for v in geo["geometry"].output_shape), 0.0
 
 
-def _size_axes(params, transposed: bool):
+def _size_axes(params):
     x, k = _arrays(params)
     axes = [("both", 0)] if x.shape[0] == x.shape[1] and k.shape[0] == k.shape[1] else [("rows", 0), ("cols", 1)]
     return x.shape, k.shape, axes
 
 
 def _explain_conv_size(params, answer):
-    xs, ks, axes = _size_axes(params, False)
+    xs, ks, axes = _size_axes(params)
     s, p, d = params["stride"], params["padding"], params["dilation"]
     steps = []
     for axis, a in axes:
@@ -345,7 +345,7 @@ def _build_tconv_size(rng, level):
 
 
 def _explain_tconv_size(params, answer):
-    xs, ks, axes = _size_axes(params, True)
+    xs, ks, axes = _size_axes(params)
     values = {name: params[name] for name in ("stride", "padding", "output_padding", "dilation")}
     steps = [Step("size_tconv", {"axis": axis, "n": xs[a], "k": ks[a], "s": values["stride"], "p": values["padding"],
                                  "op": values["output_padding"], "d": values["dilation"], "out": answer[a]})

@@ -172,33 +172,32 @@ class ExercisesPage(Page):
 
     # --- public API (tests, a future lesson player) ------------------------------------------
     def show_exercise(self, kind: str, seed: int, level: int = 1) -> Exercise:
-        """Show exercise (kind, seed, level) as a new one: no try made yet."""
+        """Show exercise (kind, seed, level) as a new one, no try made yet (e.g. from a lesson step)."""
+        return self._open(kind, seed, level, from_mixed=False)
+
+    def show_selected(self) -> Exercise:
+        """The exercise the combos and the seed name ("mixed": kind and level drawn from the seed)."""
+        seed = self.seed_spin.value()
+        from_mixed = self.kind_combo.currentData() == MIXED
+        kind, level = mixed(seed) if from_mixed else (self.kind_combo.currentData(), self.level_combo.currentData())
+        if self.exercise and (self.exercise.kind, self.exercise.seed, self.exercise.level) == (kind, seed, level):
+            self._select_combos(kind, seed, level, from_mixed)   # same exercise, but "mixed" may have been switched
+            return self.exercise
+        return self._open(kind, seed, level, from_mixed)
+
+    def _open(self, kind: str, seed: int, level: int, from_mixed: bool) -> Exercise:
         self.exercise = generate(kind, seed, level)
         self.tries, self.done = 0, False
         self._feedback = ()
         self._shown_at = time.monotonic()
         self.answer_edit.clear()
         self.answer_edit.setReadOnly(False)
-        self._select_combos(kind, seed, level)
+        self._select_combos(kind, seed, level, from_mixed)
         self._draw()
         self._render_texts()
         self.answer_edit.setFocus()
         self.exercise_shown.emit(kind, seed, level)
         return self.exercise
-
-    def show_selected(self) -> Exercise:
-        """The exercise the combos and the seed name ("mixed": kind and level drawn from the seed)."""
-        seed = self.seed_spin.value()
-        kind = self.kind_combo.currentData()
-        if kind == MIXED:
-            kind, level = mixed(seed)
-            self._mixed = True
-        else:
-            level = self.level_combo.currentData()
-            self._mixed = False
-        if self.exercise and (self.exercise.kind, self.exercise.seed, self.exercise.level) == (kind, seed, level):
-            return self.exercise
-        return self.show_exercise(kind, seed, level)
 
     def draw_and_show(self) -> Exercise:
         self.seed_spin.setValue(draw_seed())
@@ -464,19 +463,19 @@ class ExercisesPage(Page):
         for combo in (self.kind_combo, self.level_combo):
             combo.blockSignals(False)
 
-    def _select_combos(self, kind: str, seed: int, level: int) -> None:
+    def _select_combos(self, kind: str, seed: int, level: int, from_mixed: bool) -> None:
+        """Show (kind, seed, level) in the controls; "mixed" stays selected when it drew them."""
         for widget in (self.kind_combo, self.level_combo, self.seed_spin):
             widget.blockSignals(True)
-        if not getattr(self, "_mixed", False):
+        if not from_mixed:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
         for index, lvl in enumerate(LEVELS):
             self.level_combo.setItemText(index, level_name(kind, lvl))
         self.level_combo.setCurrentIndex(self.level_combo.findData(level))
-        self.level_combo.setEnabled(self.kind_combo.currentData() != MIXED)
+        self.level_combo.setEnabled(not from_mixed)
         self.seed_spin.setValue(seed)
         for widget in (self.kind_combo, self.level_combo, self.seed_spin):
             widget.blockSignals(False)
-        self._mixed = False
 
     # --- hooks ------------------------------------------------------------------------------
     def retranslate(self) -> None:
