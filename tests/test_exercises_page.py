@@ -220,3 +220,28 @@ def test_exercise_switch_on_the_transposed_page(qtbot, app_state):
     assert _hidden(page.sum_view) == {(2, 2)} and _hidden(page.output_view) == {(1, 1)}
     page.exercise_switch.setChecked(False)
     assert not _hidden(page.sum_view) and not _hidden(page.vecy_view)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_presentation_mode_fits_the_projector_width(qtbot, app_state, size):
+    from aeviz.ui.main_window import MainWindow
+    app_state.set_presentation(True)                 # text at ≥ 20 pt
+    window = MainWindow(app_state)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    window.show_page("exercises")
+    page = window.current_page()
+    holder = window._holders["exercises"]
+    for kind, seed, level in (("conv_cell", 1, 2), ("transposed_partial", 4, 3), ("conv_matrix_row", 2, 3),
+                              ("layer_params", 5, 3)):
+        page.show_exercise(kind, seed, level)
+        qtbot.wait(50)
+        assert page.width() <= holder.viewport().width(), (kind, size)   # no sideways scrolling
+        assert page.question_label.font().pointSizeF() >= 20
+    page.answer_edit.setText("0")
+    page.submit()
+    qtbot.wait(50)
+    assert page.feedback_label.visibleRegion().boundingRect().height() > 0   # the verdict is scrolled into view
+    window.close()
+    app_state.set_presentation(False)

@@ -123,7 +123,9 @@ class ExercisesPage(Page):
         self.k_view = MatrixView(state)
         self.out_view = MatrixView(state, base_cell=40, font_rel=1.3)
         self.ops = [op_label("*"), op_label("=")]
-        self.grids = hrow(self.x_view, self.ops[0], self.k_view, self.ops[1], self.out_view, align=Qt.AlignTop)
+        self.grids = QWidget()   # the output grid goes under the others rather than past the window's edge
+        FlowLayout(self.grids, spacing=self.state.px(6)).add_widgets(self.x_view, self.ops[0], self.k_view,
+                                                                      self.ops[1], self.out_view)
         self.arch_table = QTableWidget(0, 2)
         self.arch_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.arch_table.setSelectionMode(QAbstractItemView.NoSelection)
@@ -299,9 +301,10 @@ class ExercisesPage(Page):
             QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget, 0, self.state.px(40)))
 
     def _fit_grids(self) -> None:
-        """Shrink the grids (never below 0.6) when they are wider than the page, rather than overflow it.
+        """Shrink the grids (never below 0.6) when one alone is wider than the page (a long input drawn
+        at presentation zoom); side by side, the flow layout moves a grid to the next line instead.
 
-        Captions and operators do not shrink with the cells, hence a few passes."""
+        Captions do not shrink with the cells, hence a few passes."""
         views = (self.x_view, self.k_view, self.out_view)
         area = self._scroll_area()
         margins = self.layout().contentsMargins()
@@ -310,7 +313,7 @@ class ExercisesPage(Page):
         for _ in range(6):
             for view in views:
                 view.set_zoom(zoom)
-            need = self.grids.sizeHint().width()
+            need = max(view.sizeHint().width() for view in views)
             if need <= room or room <= 0 or zoom <= 0.6:
                 break
             zoom = max(0.6, zoom * room / need * 0.98)

@@ -59,19 +59,34 @@ class FlowLayout(QLayout):
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
     def _place(self, rect: QRect, move: bool) -> int:
-        """Lay the visible items out in ``rect`` (or only measure); returns the height used."""
+        """Lay the visible items out in ``rect`` (or only measure); returns the height used.
+
+        Items sit at the top of their line, except operator labels (object name "op"), centred
+        on the line's height like the "=" between two grids."""
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, line = area.x(), area.y(), 0
         gap = self.spacing()
+        lines, line, x = [], [], area.x()
         for item in self._items:
             if item.widget() is not None and item.widget().isHidden():
                 continue
-            hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and line > 0:
-                x, y, line = area.x(), y + line + gap, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + gap
-            line = max(line, hint.height())
-        return y + line - rect.y() + m.bottom()
+            width = item.sizeHint().width()
+            if line and x + width > area.right() + 1:
+                lines.append(line)
+                line, x = [], area.x()
+            line.append(item)
+            x += width + gap
+        if line:
+            lines.append(line)
+        y = area.y()
+        for n, line in enumerate(lines):
+            height = max(item.sizeHint().height() for item in line)
+            x = area.x()
+            for item in line:
+                hint = item.sizeHint()
+                centred = item.widget() is not None and item.widget().objectName() == "op"
+                if move:
+                    item.setGeometry(QRect(QPoint(x, y + ((height - hint.height()) // 2 if centred else 0)), hint))
+                x += hint.width() + gap
+            y += height + (gap if n < len(lines) - 1 else 0)
+        return y - rect.y() + m.bottom()
