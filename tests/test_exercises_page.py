@@ -35,27 +35,27 @@ def test_right_answer_scores_and_explains(page, qtbot):
     from aeviz.ui.widgets.answer_mask import CellMask
 
     ex = page.show_exercise("conv_cell", 12, 1)
-    assert page.out_view.findChild(CellMask).cells == {tuple(ex.params["cell"])} and not page.out_view.show_numbers
+    assert page.problem.out_view.findChild(CellMask).cells == {tuple(ex.params["cell"])} and not page.problem.out_view.show_numbers
     with qtbot.waitSignal(page.answered) as blocker:
         _type(page, qtbot, str(ex.answer))
     assert blocker.args[0].right
     assert page.score() == (1, 1)
     assert page.feedback_text() == i18n.tr("ex.right")
     assert f"= {ex.answer}" in page.solution_text()
-    assert not page.out_view.findChild(CellMask).cells and page.out_view.show_numbers   # solved: y is shown
+    assert not page.problem.out_view.findChild(CellMask).cells and page.problem.out_view.show_numbers   # solved: y is shown
 
 
 def test_wrong_then_hint_lights_window_and_kernel(page, qtbot):
     ex = page.show_exercise("conv_cell", 3, 2)
-    assert not page.x_view.hl and not page.k_view.hl
+    assert not page.problem.x_view.hl and not page.problem.k_view.hl
     _type(page, qtbot, _wrong_number(ex))
     assert page.score() == (0, 0)              # one try left: not counted yet
     assert "✗" in page.feedback_text()
     assert page.hint_text() and not page.solution_label.isVisibleTo(page)
     marks = ex.marks()
-    assert page.x_view.hl == set(marks["x"]) and page.x_view.window_rect == marks["window"]
-    assert page.k_view.hl == set(marks["k"])
-    assert page.out_view.current == tuple(ex.params["cell"])
+    assert page.problem.x_view.hl == set(marks["x"]) and page.problem.x_view.window_rect == marks["window"]
+    assert page.problem.k_view.hl == set(marks["k"])
+    assert page.problem.out_view.current == tuple(ex.params["cell"])
 
 
 def test_two_wrong_answers_show_the_worked_solution(page, qtbot):
@@ -67,7 +67,7 @@ def test_two_wrong_answers_show_the_worked_solution(page, qtbot):
     terms = ex.explanation()[-1].values["terms"]
     assert f"{terms[0][0]}×{terms[0][1]}" in text and text.rstrip().endswith(f"= {ex.answer}")
     assert page.solution_label.isVisibleTo(page) and not page.hint_label.isVisibleTo(page)
-    assert page.x_view.hl == set(ex.marks()["x"])
+    assert page.problem.x_view.hl == set(ex.marks()["x"])
     # a third Enter opens the next exercise (seed + 1), not a third try
     _type(page, qtbot, "")
     assert page.exercise.seed == 9 and not page.done and page.score() == (0, 1)

@@ -14,24 +14,18 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMainWindow, QMessageBox, QPushButton, QScrollArea, QSpinBox, QTableWidget,
-                               QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMessageBox,
+                               QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from aeviz.core.conv import conv2d, conv_transpose2d, pad2d, transpose_partials
 from aeviz.core.exercise_results import Result, write_results_csv
 from aeviz.core.exercises import KINDS, LEVELS, MAX_SEED, Exercise, Verdict, draw_seed, generate, mixed
-from aeviz.ui.i18n import add_strings, has_key, tr
+from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
-from aeviz.ui.widgets.answer_mask import mask
-from aeviz.ui.widgets.architecture import shape_text
+from aeviz.ui.widgets.exercise_problem import ProblemView
 from aeviz.ui.widgets.exercise_text import fmt_answer, level_name, render, render_verdict_error
 from aeviz.ui.widgets.flow_layout import FlowLayout
-from aeviz.ui.widgets.lab_layout import hrow, op_label
-from aeviz.ui.widgets.matrix_view import HATCH, MatrixView
+from aeviz.ui.widgets.lab_layout import hrow
 
 add_strings({
     "ex.kind": {"en": "Exercise", "fr": "Exercice"},
@@ -56,17 +50,9 @@ add_strings({
                          "fr": "Les résultats n'ont pas pu être enregistrés dans {path} :\n{error}"},
     "ex.hint_title": {"en": "Hint:", "fr": "Indice :"},
     "ex.solution_title": {"en": "Worked solution", "fr": "Solution détaillée"},
-    "ex.x": {"en": "Input x", "fr": "Entrée x"},
-    "ex.x_padded": {"en": "x, p = {p}", "fr": "x, p = {p}"},
-    "ex.k": {"en": "Kernel k", "fr": "Noyau k"},
-    "ex.y": {"en": "y: {r}×{c}", "fr": "y : {r}×{c}"},
-    "ex.partial": {"en": "x{cell}·k", "fr": "x{cell}·k"},
 })
 
-CONV_KINDS = ("conv_cell", "conv_size", "conv_matrix_row")
-TCONV_KINDS = ("transposed_cell", "transposed_partial", "transposed_size")
 MIXED = "mixed"   # combo data of "kind and level drawn from the seed"
-BIG_GRID = 10   # above this many rows or columns a grid is drawn small and without numbers
 
 
 class ExercisesPage(Page):
@@ -119,18 +105,7 @@ class ExercisesPage(Page):
         self.question_label.setWordWrap(True)
         self.question_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.scale_font(self.question_label, 1.35, bold=True)
-        self.x_view = MatrixView(state)
-        self.k_view = MatrixView(state)
-        self.out_view = MatrixView(state, base_cell=40, font_rel=1.3)
-        self.ops = [op_label("*"), op_label("=")]
-        self.grids = QWidget()   # the output grid goes under the others rather than past the window's edge
-        FlowLayout(self.grids, spacing=self.state.px(6)).add_widgets(self.x_view, self.ops[0], self.k_view,
-                                                                      self.ops[1], self.out_view)
-        self.arch_table = QTableWidget(0, 2)
-        self.arch_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.arch_table.setSelectionMode(QAbstractItemView.NoSelection)
-        self.arch_table.verticalHeader().setVisible(False)
-        self.arch_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.problem = ProblemView(state)
         # --- answering
         self.answer_edit = QLineEdit()
         self.bind_text(self.answer_edit.setPlaceholderText, "ex.answer_here")
@@ -151,8 +126,7 @@ class ExercisesPage(Page):
         layout.addWidget(self.controls)
         for widget in (self.header_label, self.question_label):
             layout.addWidget(widget)
-        layout.addWidget(self.grids)
-        layout.addWidget(self.arch_table)
+        layout.addWidget(self.problem)
         layout.addLayout(answer_row)
         for widget in (self.feedback_label, self.hint_label, self.solution_label):
             layout.addWidget(widget)
@@ -228,7 +202,7 @@ class ExercisesPage(Page):
             if self.tries >= 2:
                 self._finish(text, False)
             self._feedback = ("wrong", text.strip())
-        self._draw_marks()
+        self.problem.set_stage(self._stage())
         self._render_texts()
         self._scroll_to(self.solution_label if self.done else self.hint_label if self.tries else self.feedback_label)
         if verdict.valid:
@@ -300,122 +274,24 @@ class ExercisesPage(Page):
         if area is not None:
             QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget, 0, self.state.px(40)))
 
-    def _fit_grids(self) -> None:
-        """Shrink the grids (never below 0.6) when one alone is wider than the page (a long input drawn
-        at presentation zoom); side by side, the flow layout moves a grid to the next line instead.
-
-        Captions do not shrink with the cells, hence a few passes."""
-        views = (self.x_view, self.k_view, self.out_view)
+    def _room(self) -> int:
+        """Width the page can use without sideways scrolling."""
         area = self._scroll_area()
         margins = self.layout().contentsMargins()
-        room = (area.viewport().width() if area else self.width()) - margins.left() - margins.right()
-        zoom = 1.0
-        for _ in range(6):
-            for view in views:
-                view.set_zoom(zoom)
-            need = max(view.sizeHint().width() for view in views)
-            if need <= room or room <= 0 or zoom <= 0.6:
-                break
-            zoom = max(0.6, zoom * room / need * 0.98)
+        return (area.viewport().width() if area else self.width()) - margins.left() - margins.right()
+
+    def _draw(self) -> None:
+        self.problem.show(self.exercise, self._stage(), self._room())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.exercise is not None and event.size().width() != event.oldSize().width():
-            QTimer.singleShot(0, self._fit_grids)
+            QTimer.singleShot(0, lambda: self.problem.fit(self._room()))
 
     def _to_status_bar(self, text: str) -> None:
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, 10000)
-
-    # --- drawing ------------------------------------------------------------------------------
-    def _draw(self) -> None:
-        ex = self.exercise
-        p = ex.params
-        grids = ex.kind in CONV_KINDS + TCONV_KINDS
-        self.grids.setVisible(grids)
-        self.arch_table.setVisible(ex.kind == "layer_params")
-        if ex.kind == "layer_params":
-            self._draw_architecture()
-        if not grids:
-            return
-        x, k = np.array(p["x"]), np.array(p["k"])
-        if ex.kind in CONV_KINDS:
-            pad = p["padding"]
-            marks = np.full(pad2d(x, pad).shape, HATCH, np.int8)
-            marks[pad:pad + x.shape[0], pad:pad + x.shape[1]] = 0
-            self._set_grid(self.x_view, pad2d(x, pad), marks)
-            self.x_view.set_caption(tr("ex.x_padded", p=pad))
-            y = conv2d(x, k, p["stride"], p["padding"], p["dilation"])
-        else:
-            self._set_grid(self.x_view, x)
-            self.x_view.set_caption(tr("ex.x"))
-            args = (p["stride"], p["padding"], p["output_padding"], p["dilation"])
-            if ex.kind == "transposed_partial":
-                y = transpose_partials(x, k, *args)[tuple(p["input_cell"])]
-            else:
-                y = conv_transpose2d(x, k, *args)
-        self._set_grid(self.k_view, k)
-        self.k_view.set_caption(tr("ex.k"))
-        self.ops[0].setText("*" if ex.kind in CONV_KINDS else "→")
-        sized = ex.kind in ("conv_size", "transposed_size")
-        self.out_view.setVisible(self.done or not sized)
-        self.ops[1].setVisible(self.done or not sized)
-        self._set_grid(self.out_view, y, numbers=self.done)
-        if ex.kind == "transposed_partial":
-            self.out_view.set_caption(tr("ex.partial", cell=f"({p['input_cell'][0]}, {p['input_cell'][1]})"))
-        else:
-            self.out_view.set_caption(tr("ex.y", r=y.shape[0], c=y.shape[1]))
-        mask(self.out_view, [] if self.done or sized else [tuple(p["cell"])])
-        self._draw_marks()
-        self._fit_grids()
-
-    def _set_grid(self, view: MatrixView, data, marks=None, numbers: bool = True) -> None:
-        big = max(np.shape(data)) > BIG_GRID
-        view.base_cell = 14 if big else (40 if view is self.out_view else 34)
-        view.show_numbers = numbers and not big
-        view.set_data(data, marks)
-        view.rescale()
-
-    def _draw_marks(self) -> None:
-        ex = self.exercise
-        if ex is None or ex.kind not in CONV_KINDS + TCONV_KINDS:
-            return
-        for view in (self.x_view, self.k_view, self.out_view):
-            view.clear_marks(update=False)
-        stage = self._stage()
-        m = ex.marks()
-        if ex.kind == "transposed_partial" and stage == 0:
-            self.x_view.set_marks(current=tuple(ex.params["input_cell"]), update=False)
-        if m.get("out") is not None:
-            self.out_view.set_marks(current=m["out"], hl2=m.get("out_hl", []) if stage else [], update=False)
-        if stage:
-            self.x_view.set_marks(hl=m.get("x", []), window=m.get("window"), update=False)
-            self.k_view.set_marks(hl=m.get("k_solution" if stage == 2 and "k_solution" in m else "k", []),
-                                  update=False)
-        for view in (self.x_view, self.k_view, self.out_view):
-            view.sync()
-            view.update()
-
-    def _draw_architecture(self) -> None:
-        p = self.exercise.params
-        table = self.arch_table
-        table.setRowCount(len(p["layers"]))
-        for r, layer in enumerate(p["layers"]):
-            name = tr(f"arch.row.{layer['name']}") if has_key(f"arch.row.{layer['name']}") else layer["name"]
-            for c, text in enumerate((name, shape_text(tuple(layer["shape"])))):
-                item = QTableWidgetItem(text)
-                font = self.state.font(1.1, bold=r == p["asked"])
-                item.setFont(font)
-                if r == p["asked"]:
-                    item.setBackground(self.palette().highlight())
-                    item.setForeground(self.palette().highlightedText())
-                table.setItem(r, c, item)
-        table.resizeRowsToContents()
-        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + sum(
-            table.rowHeight(r) for r in range(table.rowCount()))
-        table.setFixedHeight(height)
-        table.setMaximumWidth(2 * table.frameWidth() + sum(table.columnWidth(c) for c in range(2)) + self.state.px(4))
 
     # --- texts ------------------------------------------------------------------------------
     def _render_texts(self) -> None:
@@ -434,7 +310,6 @@ class ExercisesPage(Page):
         self.solution_label.setVisible(self.done)
         lines = "<br>".join(_html(render("ex.s", step)) for step in ex.explanation())
         self.solution_label.setText(f"<b>{tr('ex.solution_title')}</b><br>{lines}")
-        self.arch_table.setHorizontalHeaderLabels([tr("arch.col_layer"), tr("arch.col_shape")])
 
     def _feedback_text(self) -> str:
         if not self._feedback:
@@ -491,18 +366,12 @@ class ExercisesPage(Page):
 
     def rescale(self) -> None:
         super().rescale()
-        for view in (self.x_view, self.k_view, self.out_view):
-            view.rescale()
-        for op in self.ops:
-            op.setFont(self.state.font(2.6, bold=True))
+        self.problem.rescale()
         if self.exercise is not None:
-            self._draw()
+            self.problem.fit(self._room())
 
     def retheme(self) -> None:
-        for view in (self.x_view, self.k_view, self.out_view):
-            view.update()
-        if self.exercise is not None and self.exercise.kind == "layer_params":
-            self._draw_architecture()
+        self.problem.retheme()
 
     def prepare_for_screenshot(self) -> None:
         if self.exercise is None:

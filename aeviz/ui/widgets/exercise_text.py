@@ -35,6 +35,8 @@ add_strings({
     "ex.level.1": {"en": "1 · small integers", "fr": "1 · petits entiers"},
     "ex.level.2": {"en": "2 · stride, padding", "fr": "2 · pas, remplissage"},
     "ex.level.3": {"en": "3 · dilation, output_padding", "fr": "3 · dilatation, output_padding"},
+    **{f"ex.level.{kind}.3": {"en": "3 · dilation", "fr": "3 · dilatation"}
+       for kind in ("conv_cell", "conv_size", "conv_matrix_row")},
     "ex.level.compression_ratio.1": {"en": "1 · MNIST, a whole ratio", "fr": "1 · MNIST, un rapport entier"},
     "ex.level.compression_ratio.2": {"en": "2 · MNIST, any k", "fr": "2 · MNIST, n'importe quel k"},
     "ex.level.compression_ratio.3": {"en": "3 · other images and types", "fr": "3 · autres images et types"},
