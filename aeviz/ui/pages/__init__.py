@@ -17,6 +17,7 @@ add_strings({
     "page.training": {"en": "Train an autoencoder", "fr": "Entraîner un auto-encodeur"},
     "page.convolution": {"en": "Convolution", "fr": "Convolution"},
     "page.transposed": {"en": "Transposed convolution", "fr": "Convolution transposée"},
+    "page.exercises": {"en": "Exercises", "fr": "Exercices"},
     "page.latent": {"en": "Latent space", "fr": "Espace latent"},
     "page.compression": {"en": "Compression", "fr": "Compression"},
     "page.pretraining": {"en": "Unsupervised pretraining", "fr": "Pré-entraînement non supervisé"},
@@ -43,6 +44,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pretraining", "page.pretraining", "aeviz.ui.pages.pretraining", "PretrainingPage", 1),
     PageSpec("convolution", "page.convolution", "aeviz.ui.pages.convolution", "ConvolutionPage", 2),
     PageSpec("transposed", "page.transposed", "aeviz.ui.pages.transposed", "TransposedPage", 2),
+    PageSpec("exercises", "page.exercises", "aeviz.ui.pages.exercises", "ExercisesPage", 2),
     PageSpec("linear", "page.linear", "aeviz.ui.pages.linear", "LinearPage", 3),
     PageSpec("latent", "page.latent", "aeviz.ui.pages.latent", "LatentPage", 3),
 )

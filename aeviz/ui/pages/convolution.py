@@ -19,6 +19,7 @@ from aeviz.core.sample_images import digit_patch
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.lab_base import LabPage
 from aeviz.ui.widgets import fmt_factor, fmt_num
+from aeviz.ui.widgets.answer_mask import ExerciseSwitch, hide_output_cells
 from aeviz.ui.widgets.grid_editor import GridEditor
 from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column, controls_column
 from aeviz.ui.widgets.matrix_view import HATCH, MatrixView
@@ -96,6 +97,7 @@ class ConvolutionPage(LabPage):
         self.kernel_editor = GridEditor(state, "conv.kernel", 7, 7, SLIDE_K, KERNEL_PRESETS, (-2, 4))
         self.params = ParamsBox(("stride", "padding", "dilation"))
         self.shape_panel = ShapePanel()
+        self.exercise_switch = ExerciseSwitch()
         params_title = QLabel()
         self.bind_text(params_title.setText, "conv.params")
         self.scale_font(params_title, 1.15, bold=True)
@@ -103,7 +105,7 @@ class ConvolutionPage(LabPage):
         hint.setWordWrap(True)
         self.bind_text(hint.setText, "conv.hint")
         left = vcol(self.heading("conv.title", 1.2), self.input_editor, self.kernel_editor, params_title,
-                    self.params, self.shape_panel, hint)
+                    self.params, self.shape_panel, self.exercise_switch, hint)
         # --- direct view
         self.padded_view = MatrixView(state)
         self.kernel_view = MatrixView(state)
@@ -164,6 +166,7 @@ class ConvolutionPage(LabPage):
         self.input_editor.changed.connect(self.recompute)
         self.kernel_editor.changed.connect(self.recompute)
         self.params.changed.connect(self.recompute)
+        self.exercise_switch.toggled.connect(self.refresh_links)
         self.stepper.indexChanged.connect(self._on_step)
         for view in (self.output_view, self.out2_view):
             view.cellHovered.connect(lambda r, c: self._hover(("out", (r, c)) if r >= 0 else None))
@@ -278,8 +281,19 @@ class ConvolutionPage(LabPage):
             self._link_output(*target[1], self.param_values())
         else:
             self._link_input(*target[1], self.param_values())
+        self._hide_asked()
         for view in views:
             view.sync()
+
+    def _hide_asked(self) -> None:
+        """Exercise switch: the selected or hovered output cell, its vec(y) entry and its row of C show "?"."""
+        on = self.exercise_switch.isChecked() and self.geometry is not None
+        cells = [t[1] for t in (self.selection, self.hover) if on and t and t[0] == "out"]
+        hide_output_cells(cells, self.y.shape[1] if on else 1, grids=(self.output_view, self.out2_view),
+                          vectors=(self.vecy_view,), matrices=(self.c_view,))
+        target = self.active()
+        if on and target and target[0] == "out":
+            self.sum_label.setText(tr("exmode.sum", i=target[1][0], j=target[1][1]))
 
     def _link_output(self, i: int, j: int, p) -> None:
         s, pad = p["stride"], p["padding"]
@@ -324,7 +338,8 @@ class ConvolutionPage(LabPage):
     # --- hooks ------------------------------------------------------------------------------
     def retranslate(self) -> None:
         super().retranslate()
-        for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.real):
+        for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.real,
+                  self.exercise_switch):
             w.retranslate()
         self.tabs.setTabText(0, tr("conv.tab_linked"))
         self.tabs.setTabText(1, tr("conv.tab_real"))

@@ -21,6 +21,7 @@ from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.lab_base import LabPage
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
+from aeviz.ui.widgets.answer_mask import ExerciseSwitch, hide_output_cells
 from aeviz.ui.widgets.grid_editor import GridEditor
 from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column, controls_column
 from aeviz.ui.widgets.matrix_view import CROSS, HATCH, MatrixView
@@ -88,13 +89,15 @@ class TransposedPage(LabPage):
         self.kernel_editor = GridEditor(state, "tconv.kernel", 7, 7, SLIDE_K, TKERNEL_PRESETS, (-2, 4))
         self.params = ParamsBox(("stride", "padding", "output_padding", "dilation"))
         self.shape_panel = ShapePanel()
+        self.exercise_switch = ExerciseSwitch()
+        self.exercise_switch.toggled.connect(self.refresh)
         params_title, hint = QLabel(), QLabel()
         hint.setWordWrap(True)
         self.bind_text(params_title.setText, "tconv.params")
         self.bind_text(hint.setText, "tconv.hint")
         self.scale_font(params_title, 1.15, bold=True)
         left = vcol(self.heading("tconv.title", 1.2), self.input_editor, self.kernel_editor, params_title,
-                    self.params, self.shape_panel, hint)
+                    self.params, self.shape_panel, self.exercise_switch, hint)
         # --- direct view: input, partial grids, sum, cropped output
         self.input_view = MatrixView(state, base_cell=40, font_rel=1.3)
         self.partials_box = QWidget()
@@ -303,8 +306,17 @@ class TransposedPage(LabPage):
         for idx, view in enumerate(self.partial_views[:self.x.size]):
             view.setEnabled(step < 0 or idx <= step)
         self._link(self.geometry, self.selection)
+        self._hide_asked()
         for view in views:
             view.sync()
+
+    def _hide_asked(self) -> None:
+        """Exercise switch: the selected output cell shows "?" in every view, partials and Cᵀ row included."""
+        sel = self.selection
+        cells = [sel[1]] if self.exercise_switch.isChecked() and sel and sel[0] == "out" else []
+        hide_output_cells(cells, self.y.shape[1], grids=(self.output_view, self.out2_view),
+                          vectors=[self.vecy_view] + self.column_views, matrices=(self.m_view,),
+                          shifted=[self.sum_view] + self.partial_views, shift=self.geometry.padding)
 
     def _link(self, g, target) -> None:
         if target is None:
@@ -357,7 +369,8 @@ class TransposedPage(LabPage):
     # --- hooks ------------------------------------------------------------------------------
     def retranslate(self) -> None:
         super().retranslate()
-        for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.overlap):
+        for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.overlap,
+                  self.exercise_switch):
             w.retranslate()
         self.tabs.setTabText(0, tr("tconv.tab_linked"))
         self.tabs.setTabText(1, tr("tconv.tab_overlap"))
