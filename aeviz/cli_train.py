@@ -109,7 +109,14 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", required=True, metavar="FILE", help=f"where to write the model ({BUNDLE_SUFFIX})")
     p.set_defaults(handler=run_train)
+    p.error = _one_line_error
     return p
+
+
+def _one_line_error(message: str):
+    """argparse's error without the usage block: one line, exit status 2, like every other mistake."""
+    print(f"{PROG}: error: {message} (see {PROG} --help)", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def load_dataset_arg(spec: str, size: int = 28) -> Dataset:

@@ -273,7 +273,8 @@ def test_colour_palette_bilevel_and_cmyk_images_follow_luma(tmp_path):
     bits = Image.fromarray(rng.integers(0, 2, (5, 9), dtype=np.uint8) * 255).convert("1")
     np.testing.assert_array_equal(_read(tmp_path, bits, "b.png"), np.asarray(bits, dtype=np.float32))
     cmyk = Image.fromarray(rgb).convert("CMYK")
-    np.testing.assert_allclose(_read(tmp_path, cmyk, "k.tif"), _luma(np.asarray(cmyk.convert("RGB")).astype(float)), atol=1 / 255)
+    expected = _luma(np.asarray(cmyk.convert("RGB")).astype(float))
+    np.testing.assert_allclose(_read(tmp_path, cmyk, "k.tif"), expected, atol=1 / 255)
 
 
 def test_a_palette_with_a_transparent_entry_is_composited(tmp_path):

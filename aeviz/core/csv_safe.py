@@ -37,9 +37,9 @@ def safe_cell(value: object, float_format: str = ".6g") -> str:
 
 
 def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]], float_format: str = ".6g") -> str:
-    """The whole table as text (lines end with ``\\n``)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    """The whole table as text, lines ending with CRLF as RFC 4180 says (so a CR inside a cell gets quoted)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(h, float_format) for h in header])
     for row in rows:
         writer.writerow([safe_cell(v, float_format) for v in row])

@@ -15,6 +15,10 @@ from typing import BinaryIO
 __all__ = ["FileRefused", "open_regular", "read_capped", "display_name", "display_path", "printable"]
 
 
+#: Why a path was refused; error codes are built from these (``bundle.not_found``, ``data.is_folder``…).
+REASONS = ("not_found", "is_folder", "not_regular", "unreadable")
+
+
 class FileRefused(Exception):
     """``reason`` is one of "not_found", "is_folder", "not_regular", "unreadable"; ``detail`` the OS's words."""
 

@@ -35,6 +35,10 @@ from .files import FileRefused, open_regular
 __all__ = ["ImageRefused", "read_gray", "to_gray"]
 
 
+#: Why an image was refused: the file reasons of :mod:`.files`, and two of its own.
+REASONS = ("not_found", "is_folder", "not_regular", "unreadable", "too_many_pixels", "not_image")
+
+
 class ImageRefused(Exception):
     """``reason``: "not_found", "is_folder", "not_regular", "unreadable", "too_many_pixels" or "not_image"."""
 
