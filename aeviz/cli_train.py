@@ -237,25 +237,28 @@ def check_output_path(text: str) -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # What can be checked without torch (a second to import) is checked first: mistakes show at once.
+    out = check_output_path(args.out)
+    if not 0.0 <= args.val_fraction < 0.9:
+        raise UsageError(f"--val-fraction must be between 0 and 0.9, got {args.val_fraction}")
+    hidden = _hidden(args.hidden)
+    started = time.perf_counter()
+    dataset = load_dataset_arg(args.dataset)
+
     from .core.bundle import save
     from .core.datasets import train_val_split
     from .core.models import ModelConfig, build_model
     from .core.noise import parse_noise_spec
     from .core.training import TrainConfig, Trainer, resolve_device
 
-    out = check_output_path(args.out)
     resolve_device(args.device)
-    if not 0.0 <= args.val_fraction < 0.9:
-        raise UsageError(f"--val-fraction must be between 0 and 0.9, got {args.val_fraction}")
     noise = parse_noise_spec(args.noise) if args.noise else None
-    started = time.perf_counter()
-    dataset = load_dataset_arg(args.dataset)
     if dataset.skipped:
         print(f"{dataset.name}: skipped {dataset.skipped} unreadable image(s) or folder(s)", file=sys.stderr)
     if args.limit is not None:
         dataset = dataset.subset(args.limit, seed=args.seed)
     h, w = dataset.image_shape
-    model_cfg = ModelConfig(kind=args.model, latent=args.latent, hidden=_hidden(args.hidden),
+    model_cfg = ModelConfig(kind=args.model, latent=args.latent, hidden=hidden,
                             bias=not args.no_bias, image_shape=(1, h, w))
     train_cfg = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
                             loss=args.loss, seed=args.seed, noise=noise, num_threads=args.threads,
