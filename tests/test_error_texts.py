@@ -16,15 +16,21 @@ from aeviz.ui import i18n
 from aeviz.ui.error_texts import ERROR_TEXTS, describe_error
 
 ROOT = Path(aeviz.__file__).parent
-CODE = re.compile(r"^(bundle|data|image)\.[a-z_]+$")
+CODE = re.compile(r"^(bundle|data|image|conv)\.[a-z_]+$")
 
 
 def raised_codes() -> set[str]:
-    """Codes written in the source: literal arguments of calls, and f"prefix.{reason}" built from a REASONS list."""
+    """Codes written in the source: in the core any code-like string, elsewhere the first arguments of *Error(…)
+    calls; and f"prefix.{reason}" built from a REASONS list."""
     codes = set()
     for path in ROOT.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.parent.name == "core":
+            codes.update(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                         and CODE.match(n.value))
+        for node in ast.walk(tree):
+            name = getattr(node.func, "id", getattr(node.func, "attr", "")) if isinstance(node, ast.Call) else ""
+            if not name.endswith("Error"):
                 continue
             for arg in node.args[:3]:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and CODE.match(arg.value):
@@ -39,9 +45,10 @@ def raised_codes() -> set[str]:
 
 def test_every_raised_code_has_both_languages():
     codes = raised_codes()
-    assert len(codes) > 40 and {"bundle.nonfinite", "data.limit", "bundle.not_regular", "image.not_image"} <= codes
+    assert len(codes) > 50 and {"bundle.nonfinite", "data.limit", "bundle.not_regular", "image.not_image",
+                                "conv.kernel_too_big"} <= codes
     catalog = i18n.catalog()
-    missing = sorted(c for c in codes if c not in catalog)
+    missing = sorted(c for c in codes if f"err.{c}" not in catalog)
     assert not missing, missing
     unused = sorted(set(ERROR_TEXTS) - codes)
     assert not unused, f"texts for codes never raised: {unused}"

@@ -53,7 +53,7 @@ def assert_described(exc) -> None:
         for language in i18n.LANGUAGES:
             i18n.set_language(language)
             text = describe_error(exc)
-            assert i18n.has_key(exc.code) and text != str(exc) and "{" not in text, (language, exc.code, text)
+            assert i18n.has_key(f"err.{exc.code}") and text != str(exc) and "{" not in text, (language, exc.code, text)
     finally:
         i18n.set_language(before)
 

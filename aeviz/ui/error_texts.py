@@ -1,8 +1,9 @@
 """The user's language for the errors the core raises.
 
 Core errors (:class:`aeviz.core.errors.AevizError`: ``BundleError``, ``DatasetError``,
-``SampleImageError``) carry a stable ``code`` and plain ``params``; this module holds one
-French and one English sentence per code and fills them in. Anything else falls back
+``SampleImageError``, ``ConvError``) carry a stable ``code`` and plain ``params``; this module holds one
+French and one English sentence per code (catalogue key ``err.<code>``) and fills them
+in. Anything else falls back
 to its own message, so :func:`describe_error` can be used wherever an error is shown.
 """
 
@@ -157,6 +158,39 @@ ERROR_TEXTS = {
                     "fr": "L'image {index} n'existe pas : il y en a {count} (de 0 à {last})."},
     "image.patch": {"en": "A {rows}×{cols} patch does not fit in a {height}×{width} image.",
                     "fr": "Un morceau de {rows}×{cols} ne tient pas dans une image de {height}×{width}."},
+    # ---- convolution geometry (what PyTorch would refuse), shown on the convolution pages
+    "conv.kernel_empty": {"en": "the kernel must have at least one row and one column (it is {size})",
+                          "fr": "le noyau doit avoir au moins une ligne et une colonne (il fait {size})"},
+    "conv.input_empty": {"en": "the input must have at least one row and one column (it is {size})",
+                         "fr": "l'entrée doit avoir au moins une ligne et une colonne (elle fait {size})"},
+    "conv.stride": {"en": "the stride must be at least 1, not {value}",
+                    "fr": "le pas doit valoir au moins 1, pas {value}"},
+    "conv.padding": {"en": "the padding cannot be negative ({value})",
+                     "fr": "le remplissage ne peut pas être négatif ({value})"},
+    "conv.dilation": {"en": "the dilation must be at least 1, not {value}",
+                      "fr": "la dilatation doit valoir au moins 1, pas {value}"},
+    "conv.output_padding": {"en": "the output padding cannot be negative ({value})",
+                            "fr": "le remplissage de sortie ne peut pas être négatif ({value})"},
+    "conv.output_padding_plain": {"en": "output padding only exists for transposed convolutions",
+                                  "fr": "le remplissage de sortie n'existe que pour les convolutions transposées"},
+    "conv.kernel_too_big": {"en": "a {kernel} kernel does not fit in a {input} input with a padding of {padding}",
+                            "fr": "un noyau {kernel} ne tient pas dans une entrée {input} avec un remplissage de "
+                                  "{padding}"},
+    "conv.dilated_kernel_too_big": {
+        "en": "a {kernel} kernel with a dilation of {dilation} spans {span} and does not fit in a {input} input with "
+              "a padding of {padding}",
+        "fr": "un noyau {kernel} avec une dilatation de {dilation} couvre {span} et ne tient pas dans une entrée "
+              "{input} avec un remplissage de {padding}"},
+    "conv.output_padding_too_big": {"en": "the output padding ({output_padding}) must be smaller than the stride "
+                                          "({stride}) or the dilation ({dilation})",
+                                    "fr": "le remplissage de sortie ({output_padding}) doit être plus petit que le pas "
+                                          "({stride}) ou que la dilatation ({dilation})"},
+    "conv.crops_everything": {"en": "a padding of {padding} crops everything: the transposed convolution of a {input} "
+                                    "input by a {kernel} kernel is {full} before cropping, and removing {padding} on "
+                                    "each side leaves {output}",
+                              "fr": "un remplissage de {padding} rogne tout : la convolution transposée d'une entrée "
+                                    "{input} par un noyau {kernel} fait {full} avant rognage, et retirer {padding} de "
+                                    "chaque côté laisse {output}"},
 }
 
 #: Words filled into the sentences above (a limit's name, what was expected, a file's kind).
@@ -192,7 +226,7 @@ PARAM_TEXTS = {
     "err.idx.labels": {"en": "labels (1 dimension)", "fr": "étiquettes (1 dimension)"},
 }
 
-add_strings({**ERROR_TEXTS, **PARAM_TEXTS})
+add_strings({**{f"err.{code}": texts for code, texts in ERROR_TEXTS.items()}, **PARAM_TEXTS})
 
 #: params whose value is a word to translate, and the catalogue prefix of its translations.
 _WORD_PARAMS = {"limit": "err.limit.", "kind": "err.kind.", "expected": "err.expected."}
@@ -217,9 +251,9 @@ def _filled(exc: AevizError) -> dict[str, object]:
 
 def describe_error(exc: BaseException) -> str:
     """``exc`` in the user's language when the core gave it a code; its own message otherwise."""
-    if isinstance(exc, AevizError) and has_key(exc.code):
+    if isinstance(exc, AevizError) and has_key(f"err.{exc.code}"):
         try:
-            return tr(exc.code, **_filled(exc))
+            return tr(f"err.{exc.code}", **_filled(exc))
         except (KeyError, IndexError, ValueError):  # a code raised with other params than its text expects
             return str(exc)
     return str(exc) or type(exc).__name__

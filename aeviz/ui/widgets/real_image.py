@@ -124,7 +124,7 @@ class RealImagePanel(QWidget, Translatable):
         try:
             self.feature = conv2d(self.image, self.kernel, **self.params)
         except ValueError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(describe_error(exc))
             self.feature = np.zeros((1, 1))
         self.output.set_data(self.feature)
         vmax = float(np.max(np.abs(self.feature))) or 1.0
