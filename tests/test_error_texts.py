@@ -80,3 +80,26 @@ def test_errors_keep_code_and_params_through_pickle():
     back = pickle.loads(pickle.dumps(exc))
     assert type(back) is DatasetError and back.code == "data.too_few" and back.params == {"path": "x", "count": 1}
     assert str(back) == "x: at least 2"
+
+
+def test_a_worker_reports_a_core_error_in_the_users_language(qtbot, tmp_path):
+    """Data loading and model opening run in workers: their errors reach the page already translated."""
+    import os
+
+    from aeviz.core.datasets import read_idx
+    from aeviz.ui.workers import Task
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    os.mkfifo(tmp_path / "pipe.gz")
+    messages = []
+    i18n.set_language("fr")
+    try:
+        task = Task(lambda: read_idx(tmp_path / "pipe.gz"))
+        task.error.connect(lambda message, _details: messages.append(message))
+        with qtbot.waitSignal(task.finished, timeout=5000):
+            task.start()
+    finally:
+        i18n.set_language("en")
+    assert messages == [f"{tmp_path / 'pipe.gz'} n'est pas un fichier ordinaire (un tube ou un périphérique ?) ; "
+                        "il n'a pas été ouvert."]
