@@ -84,7 +84,7 @@ def test_any_value_in_any_meta_field_loads_or_is_a_bundle_error(base, tmp_path_f
     result = within_budget(lambda: bundle.load(path), BundleError)
     if not isinstance(result, BundleError):  # what loads must be fully usable by a page
         assert result.train_config is None or result.train_config.epochs >= 1
-        assert all(isinstance(h, dict) and isinstance(h["epoch"], int) for h in result.history)
+        assert all(isinstance(h, dict) and float(h["epoch"]) >= 0 for h in result.history)
 
 
 shapes = st.lists(st.integers(-3, 2 ** 70) | st.sampled_from([0, 1, 2, 3]) | st.floats() | st.text(max_size=2),

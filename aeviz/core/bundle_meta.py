@@ -185,14 +185,14 @@ def _train(name: str, data: Any) -> dict | None:
         return None
     f = _Fields(name, data, "train.")
     f.choice("optimizer", ("adam", "sgd"), "adam")
-    f.number("lr", 1e-12, 1e3, 1e-3)
+    f.number("lr", 1e-30, 1e6, 1e-3)
     f.int("batch_size", 1, 65536, 128)
     f.int("epochs", 1, 10000, 10)
     f.choice("loss", ("auto", "mse", "bce"), "auto")
     f.int("seed", 0, _MAX_SEED, 0)
     f.int("num_threads", 1, 1024, optional=True)
     f.choice("device", _DEVICES, "cpu")
-    f.number("weight_decay", 0.0, 1e3, 0.0)
+    f.number("weight_decay", 0.0, 1e6, 0.0)
     f.number("momentum", 0.0, 1.0, 0.9)
     f.number("snapshot_every_s", 0.0, 3600.0, 0.1)
     f.int("snapshot_every_steps", 0, 2 ** 31, 0)
@@ -215,7 +215,8 @@ def _train(name: str, data: Any) -> dict | None:
 
 
 def _history(name: str, data: Any) -> list:
-    """Per-epoch records: ``epoch`` a whole number, every other value a finite number or null."""
+    """Per-epoch records: ``epoch`` a number ≥ 0 (the training page counts continued runs on one axis, so it may
+    be fractional), every other value a finite number or null."""
     if data is None:
         return []
     if not isinstance(data, list) or len(data) > limits.MAX_HISTORY:
@@ -224,7 +225,7 @@ def _history(name: str, data: Any) -> list:
         if not isinstance(entry, dict):
             _Fields(name, {}, "").fail(f"history[{i}]", "object")
         f = _Fields(name, entry, f"history[{i}].")
-        f.int("epoch", 0, 10 ** 9)
+        f.number("epoch", 0, 10 ** 9)
         for key, value in entry.items():
             if key != "epoch" and value is not None and not _is_number(value):
                 f.fail(key, "finite")
