@@ -37,6 +37,14 @@ folder = Path(sys.argv[1])
 cases = H.cases(folder / "cases", big=sys.argv[2] == "big")
 denied = H.digit_folder(folder / "denied", classes=("a", "b", "c"))
 cases.append(H.Case("image-folder-unreadable-subfolder", "folder-denied", (str(denied),), "loaded", ""))
+big = folder / "big-photo" / "cls"
+big.mkdir(parents=True)
+import numpy as np
+from PIL import Image
+ramp = np.linspace(0, 255, 4000, dtype=np.float32).astype(np.uint8)
+rgba = np.dstack([np.tile(ramp, (4000, 1))] * 3 + [np.tile(ramp[:, None], (1, 4000))])
+Image.fromarray(rgba, "RGBA").save(big / "photo.png", compress_level=1)
+cases.append(H.Case("image-4000x4000-RGBA-at-the-pixel-limit", "folder", (str(big.parent),), "loaded", ""))
 nonutf8 = Path(os.fsdecode(os.fsencode(folder) + b"/chiffres-\xe9t\xe9"))
 H.digit_folder(nonutf8, per_class=12)
 print(json.dumps([dict(dataclasses.asdict(c), args=[str(a) for a in c.args]) for c in cases]))

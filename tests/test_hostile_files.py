@@ -309,3 +309,19 @@ def test_the_convolution_lab_reader_uses_the_same_checks(tmp_path):
     with pytest.raises(SampleImageError) as info:
         load_gray_image(tmp_path)
     assert info.value.code == "image.is_folder"
+
+
+def test_a_large_transparent_image_is_shrunk_without_its_hidden_colours_bleeding(tmp_path):
+    from PIL import Image
+
+    rgba = np.zeros((1200, 1200, 4), np.uint8)
+    rgba[..., :3] = 255  # white hidden under the transparent background
+    rgba[300:900, 540:660] = (255, 255, 255, 255)  # an opaque white stroke
+    (tmp_path / "cls").mkdir()
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "cls" / "big.png", compress_level=1)
+    img = load_image_folder(tmp_path, invert=False).images[0].astype(float)
+    oracle = np.zeros((1200, 1200), np.float32)
+    oracle[300:900, 540:660] = 1.0  # composited onto black, then resized by Pillow at full size
+    expected = np.asarray(Image.fromarray(oracle, "F").resize((28, 28), Image.Resampling.LANCZOS)) * 255
+    assert img[:5].max() < 5 and img[10:18, 13:15].min() > 240
+    assert abs(img.mean() - np.clip(expected, 0, 255).mean()) < 2
