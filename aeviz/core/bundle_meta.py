@@ -50,7 +50,8 @@ class _Fields:
         text = {"int": "a whole number between {lo} and {hi}", "number": "a number between {lo} and {hi}",
                 "bool": "true or false", "text": "a text", "choice": "one of {choices}",
                 "int_list": "a list of whole numbers between {lo} and {hi}", "object": "a JSON object",
-                "list": "a list", "finite": "a finite number or null", "noise": "null or {{\"kind\": …, \"level\": …}}"}[expected]
+                "list": "a list", "finite": "a finite number or null",
+                "noise": "null or {{\"kind\": …, \"level\": …}}"}[expected]
         raise BundleError("bundle.bad_field", f"{self.name}: invalid field {self.prefix}{key} in the model file "
                           f"(expected {text.format(**params)})", name=self.name, field=f"{self.prefix}{key}",
                           expected=expected, **params)
@@ -110,7 +111,8 @@ def _model(name: str, data: Any) -> dict:
         if not (isinstance(hidden, list) and all(_is_int(h) and lo <= h <= hi for h in hidden)):
             f.fail("hidden", "int_list", lo=lo, hi=hi)
     image_shape = data.get("image_shape", [1, 28, 28])
-    if not (isinstance(image_shape, list) and len(image_shape) == 3 and all(_is_int(s) and s >= 1 for s in image_shape)):
+    if not (isinstance(image_shape, list) and len(image_shape) == 3
+            and all(_is_int(s) and s >= 1 for s in image_shape)):
         f.fail("image_shape", "int_list", lo=1, hi=limits.MAX_IMAGE_SIDE)
     checked = {"kind": kind, "latent": latent, "hidden": hidden, "bias": f.bool("bias", True),
                "image_shape": image_shape, "output": f.choice("output", _OUTPUTS, "auto"),

@@ -183,8 +183,8 @@ ERROR_TEXTS = {
               "{input} avec un remplissage de {padding}"},
     "conv.output_padding_too_big": {"en": "the output padding ({output_padding}) must be smaller than the stride "
                                           "({stride}) or the dilation ({dilation})",
-                                    "fr": "le remplissage de sortie ({output_padding}) doit être plus petit que le pas "
-                                          "({stride}) ou que la dilatation ({dilation})"},
+                                    "fr": "le remplissage de sortie ({output_padding}) doit être plus petit que le "
+                                          "pas ({stride}) ou que la dilatation ({dilation})"},
     "conv.crops_everything": {"en": "a padding of {padding} crops everything: the transposed convolution of a {input} "
                                     "input by a {kernel} kernel is {full} before cropping, and removing {padding} on "
                                     "each side leaves {output}",
