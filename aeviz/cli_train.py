@@ -8,13 +8,15 @@ Meant for preparing models before class, on a machine without a display::
 ``aeviz/__main__.py`` wires it in with :func:`add_train_parser` and
 :func:`run_train`. Every user mistake ends with one ``aeviz train: error: …``
 line and exit status 2 (never a traceback); a run that diverges or cannot write
-its output exits with 1; Ctrl+C exits with 130 and writes nothing.
+its output exits with 1; Ctrl+C exits with 130 and writes nothing. The output path is
+checked before the data are read, so a run is never lost for want of a place to save it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["add_train_parser", "run_train", "load_dataset_arg"]
 
 PROG = "aeviz train"
+MAX_SEED = 2 ** 63 - 1
+DEVICES = ("cpu", "cuda", "mps", "auto")
 
 
 class UsageError(Exception):
@@ -56,6 +60,24 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{value} must be between 0 and {MAX_SEED}")
+    return value
+
+
+def _device(text: str) -> str:
+    """Only devices that can train (torch also knows "meta", which has no data, and others)."""
+    kind, _, index = text.partition(":")
+    if kind not in DEVICES or (index and (kind != "cuda" or not index.isdigit())):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a training device; use cpu, cuda, cuda:N, mps or auto")
+    return text
+
+
 def add_train_parser(subparsers) -> argparse.ArgumentParser:
     """Register the ``train`` sub-command on an ``add_subparsers()`` object and return it."""
     p = subparsers.add_parser("train", help="train an autoencoder without the GUI and save a .aeviz file",
@@ -74,7 +96,7 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
                    help="use a class-balanced subset of N images (fast demos)")
     p.add_argument("--noise", default=None, metavar="TYPE:LEVEL",
                    help="denoising: gaussian:0.3, masking:0.5 or salt_pepper:0.1")
-    p.add_argument("--seed", type=int, default=0, help="random seed; same seed, same result (default: 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed; same seed, same result (default: 0)")
     p.add_argument("--lr", type=_positive_float, default=1e-3, help="learning rate (default: 0.001)")
     p.add_argument("--batch-size", type=_positive_int, default=128, help="images per step (default: 128)")
     p.add_argument("--optimizer", default="adam", choices=("adam", "sgd"))
@@ -83,11 +105,18 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--val-fraction", type=float, default=0.1, help="share kept for validation (default: 0.1)")
     p.add_argument("--threads", type=_positive_int, default=None,
                    help=f"CPU threads (default: {default_num_threads()})")
-    p.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto (default: cpu)")
+    p.add_argument("--device", default="cpu", type=_device, help="cpu, cuda, cuda:N, mps or auto (default: cpu)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", required=True, metavar="FILE", help=f"where to write the model ({BUNDLE_SUFFIX})")
     p.set_defaults(handler=run_train)
+    p.error = _one_line_error
     return p
+
+
+def _one_line_error(message: str):
+    """argparse's error without the usage block: one line, exit status 2, like every other mistake."""
+    print(f"{PROG}: error: {message} (see {PROG} --help)", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def load_dataset_arg(spec: str, size: int = 28) -> Dataset:
@@ -162,7 +191,11 @@ def _error(message: str) -> int:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    """Execute ``aeviz train`` for parsed ``args``; returns the process exit status."""
+    """Execute ``aeviz train`` for parsed ``args``; returns the process exit status.
+
+    Whatever happens, the user reads one line: a mistake in the arguments or the data
+    exits with 2, a failure of the machine (memory, disk, a torch error) with 1.
+    """
     try:
         return _run(args)
     except UsageError as exc:
@@ -172,31 +205,60 @@ def run_train(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted, nothing written", file=sys.stderr)
         return 130
+    except MemoryError:
+        print(f"{PROG}: not enough memory for this run; try --limit or a smaller model; nothing written",
+              file=sys.stderr)
+        return 1
+    except Exception as exc:  # a torch or OS failure: still one line, never a traceback
+        print(f"{PROG}: failed ({type(exc).__name__}: {exc}); nothing written", file=sys.stderr)
+        return 1
+
+
+def check_output_path(text: str) -> Path:
+    """The bundle path for ``--out``, checked before any work so a run is never lost at the end."""
+    out = Path(text).expanduser()
+    if out.is_dir():
+        raise UsageError(f"--out {text!r} is a folder; give a file name like model{BUNDLE_SUFFIX}")
+    if not out.suffix:
+        out = out.with_suffix(BUNDLE_SUFFIX)
+    if out.is_dir():
+        raise UsageError(f"--out {text!r}: {out} is a folder; give another file name")
+    if out.exists() and not out.is_file():
+        raise UsageError(f"--out {text!r}: {out} exists and is not a regular file")
+    parent = out.parent
+    if not parent.is_dir():
+        raise UsageError(f"--out {text!r}: the folder {parent} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out {text!r}: cannot write in {parent} ({exc.strerror or exc})") from None
+    return out
 
 
 def _run(args: argparse.Namespace) -> int:
+    # What can be checked without torch (a second to import) is checked first: mistakes show at once.
+    out = check_output_path(args.out)
+    if not 0.0 <= args.val_fraction < 0.9:
+        raise UsageError(f"--val-fraction must be between 0 and 0.9, got {args.val_fraction}")
+    hidden = _hidden(args.hidden)
+    started = time.perf_counter()
+    dataset = load_dataset_arg(args.dataset)
+
     from .core.bundle import save
     from .core.datasets import train_val_split
     from .core.models import ModelConfig, build_model
     from .core.noise import parse_noise_spec
-    from .core.training import TrainConfig, Trainer
+    from .core.training import TrainConfig, Trainer, resolve_device
 
-    out = Path(args.out).expanduser()
-    if not out.suffix:
-        out = out.with_suffix(BUNDLE_SUFFIX)
-    if out.is_dir():
-        raise UsageError(f"--out {args.out!r} is a folder; give a file name like model{BUNDLE_SUFFIX}")
-    if not 0.0 <= args.val_fraction < 0.9:
-        raise UsageError(f"--val-fraction must be between 0 and 0.9, got {args.val_fraction}")
+    resolve_device(args.device)
     noise = parse_noise_spec(args.noise) if args.noise else None
-    started = time.perf_counter()
-    dataset = load_dataset_arg(args.dataset)
     if dataset.skipped:
-        print(f"{dataset.name}: skipped {dataset.skipped} unreadable image(s)", file=sys.stderr)
+        print(f"{dataset.name}: skipped {dataset.skipped} unreadable image(s) or folder(s)", file=sys.stderr)
     if args.limit is not None:
         dataset = dataset.subset(args.limit, seed=args.seed)
     h, w = dataset.image_shape
-    model_cfg = ModelConfig(kind=args.model, latent=args.latent, hidden=_hidden(args.hidden),
+    model_cfg = ModelConfig(kind=args.model, latent=args.latent, hidden=hidden,
                             bias=not args.no_bias, image_shape=(1, h, w))
     train_cfg = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size, epochs=args.epochs,
                             loss=args.loss, seed=args.seed, noise=noise, num_threads=args.threads,

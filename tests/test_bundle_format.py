@@ -149,7 +149,7 @@ def test_newer_version_refused(saved):
 def test_bad_meta_refused(saved):
     path, _ = saved
     assert_refused(rewrite(path, path.with_name("k.aeviz"), lambda m: m["model"].update(kind="gan")),
-                   "invalid model description")
+                   "invalid field model.kind")
     assert_refused(rewrite(path, path.with_name("f.aeviz"), lambda m: m.update(format="other")), "not an aeviz model")
     assert_refused(rewrite(path, path.with_name("l.aeviz"), lambda m: m["model"].update(latent=5)),
                    "shape|do not match")

@@ -150,7 +150,7 @@ def test_encode_iter_reports_progress_and_matches_the_model():
 def test_exports_parse_back():
     codes = np.array([[0.5, -1.25], [2.0, 3.0]], np.float32)
     text = L.codes_csv(codes, np.array([3, 7]), [str(i) for i in range(10)])
-    rows = [line.split(",") for line in text.strip().split("\n")]
+    rows = [line.split(",") for line in text.splitlines()]
     assert rows[0] == ["index", "label", "class", "z1", "z2"]
     assert float(rows[1][3]) == 0.5 and rows[2][1] == "7"
     strip = np.random.default_rng(0).random((5, 28, 28)).astype(np.float32)

@@ -38,3 +38,37 @@ def test_unreadable_directory_instead_of_file(tmp_path):
     path.mkdir()
     settings, warning = load_settings(path)
     assert settings == Settings() and warning
+
+
+def test_values_of_the_wrong_type_fall_back_to_defaults_with_a_warning(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"presentation": "false", "theme": ["dark"], "zoom": True, "torch_threads": 2.0,
+                                "language": "fr"}))
+    settings, warning = load_settings(path)
+    assert settings == Settings(language="fr")
+    assert settings.presentation is False
+    assert warning and all(name in warning for name in ("presentation", "theme", "zoom", "torch_threads"))
+    assert "language" not in warning
+    path.write_text(json.dumps({"presentation": True, "zoom": 2, "torch_threads": 3}))
+    assert load_settings(path) == (Settings(zoom=2.0, presentation=True, torch_threads=3), None)
+
+
+def test_deeply_nested_or_huge_settings_never_stop_the_app(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    assert load_settings(path)[0] == Settings() and load_settings(path)[1]
+    path.write_text('{"theme": "dark", "pad": "' + "x" * (2 * 2 ** 20) + '"}')
+    settings, warning = load_settings(path)
+    assert settings == Settings() and warning
+
+
+def test_a_named_pipe_as_settings_does_not_block(tmp_path):
+    import os
+
+    import pytest
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    path = tmp_path / "settings.json"
+    os.mkfifo(path)
+    assert load_settings(path)[0] == Settings()

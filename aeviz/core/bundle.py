@@ -31,6 +31,9 @@ import numpy as np
 import torch
 
 from .. import __version__
+from . import limits
+from .bundle_meta import BundleError, check_meta
+from .files import FileRefused, display_name, open_regular, printable, read_capped
 from .models import Autoencoder, ModelConfig, build_model
 from .persist import atomic_write
 
@@ -42,18 +45,16 @@ FORMAT_VERSION = 1
 from .constants import BUNDLE_SUFFIX  # noqa: E402
 META_NAME = "meta.json"
 WEIGHTS_NAME = "weights.safetensors"
-_MAX_META = 16 * 2 ** 20
-_MAX_WEIGHTS = 1024 * 2 ** 20
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: same content → same bytes
 _DTYPES = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "F64": np.dtype("<f8"),
            "I64": np.dtype("<i8"), "I32": np.dtype("<i4"), "U8": np.dtype("u1")}
 _CODES = {v: k for k, v in _DTYPES.items()}
-_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-               (b"%PDF", "a PDF document"), (b"\x1f\x8b", "a gzip file"), (b"\x00\x00\x08\x03", "an IDX image file")]
-
-
-class BundleError(ValueError):
-    """A file that is not a usable aeviz bundle; the message says why, for the user."""
+_SIGNATURES = [(b"\x89PNG\r\n\x1a\n", "png", "a PNG image"), (b"\xff\xd8\xff", "jpeg", "a JPEG image"),
+               (b"GIF8", "gif", "a GIF image"), (b"%PDF", "pdf", "a PDF document"), (b"\x1f\x8b", "gzip", "a gzip file"),
+               (b"\x00\x00\x08\x03", "idx", "an IDX image file")]
+#: Largest weights member a model within the limits can need: every number as float64, plus the header.
+_MAX_WEIGHTS = limits.MAX_PARAMS * 8 + limits.MAX_WEIGHTS_HEADER_BYTES + 8
+_MAX_FILE = _MAX_WEIGHTS + limits.MAX_META_BYTES + limits.MAX_ZIP_DIRECTORY_BYTES
 
 
 @dataclass
@@ -104,50 +105,76 @@ def encode_tensors(tensors: dict[str, np.ndarray], metadata: dict[str, str] | No
     return struct.pack("<Q", len(head)) + head + b"".join(chunks)
 
 
-def decode_tensors(blob: bytes, source: str = "weights") -> dict[str, np.ndarray]:
-    """Parse :func:`encode_tensors` output, checking every offset; no code is executed."""
-    if len(blob) < 8:
-        raise BundleError(f"{source}: the weights are truncated")
-    (head_len,) = struct.unpack("<Q", blob[:8])
-    if head_len > len(blob) - 8 or head_len > _MAX_META:
-        raise BundleError(f"{source}: the weights header is damaged or truncated")
+def _tensor_error(source: str, name: Any, code: str, message: str, **params) -> BundleError:
+    tensor = str(name)[:80]
+    return BundleError(code, f"{source}: tensor {tensor!r} {message}", name=source, tensor=tensor, **params)
+
+
+def _parse_header(raw: bytes, source: str) -> dict:
     try:
-        header = json.loads(blob[8:8 + head_len].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BundleError(f"{source}: the weights header is not valid JSON") from None
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deeply nested JSON
+        raise BundleError("bundle.weights_header", f"{source}: the weights header is not valid JSON",
+                          name=source) from None
     if not isinstance(header, dict):
-        raise BundleError(f"{source}: the weights header is not a JSON object")
+        raise BundleError("bundle.weights_header", f"{source}: the weights header is not a JSON object", name=source)
+    return header
+
+
+def _tensor_spec(source: str, name: str, info: Any, data_len: int) -> tuple[np.dtype, tuple[int, ...], int, int]:
+    """(dtype, shape, begin, end) of one header entry, every number checked before anything is allocated."""
+    if not isinstance(info, dict) or info.get("dtype") not in _DTYPES:
+        raise _tensor_error(source, name, "bundle.tensor_invalid", "has an invalid description")
+    shape, offsets = info.get("shape"), info.get("data_offsets")
+    ints = lambda v: isinstance(v, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in v)  # noqa: E731
+    if not (ints(shape) and ints(offsets)) or len(shape) > limits.MAX_TENSOR_DIMS or len(offsets) != 2 \
+            or any(s > limits.MAX_PARAMS for s in shape):
+        raise _tensor_error(source, name, "bundle.tensor_invalid", "has an invalid description")
+    dtype, (begin, end) = _DTYPES[info["dtype"]], offsets
+    if any(s < 0 for s in shape) or not 0 <= begin <= end <= data_len:
+        raise _tensor_error(source, name, "bundle.tensor_outside", "points outside the file (truncated?)")
+    nbytes = math.prod(shape) * dtype.itemsize  # Python ints: 2**70 × 0 or 2**40 × 2**40 cannot overflow
+    if end - begin != nbytes:
+        raise _tensor_error(source, name, "bundle.tensor_size", f"has {end - begin} bytes for shape {list(shape)}",
+                            nbytes=end - begin, shape="×".join(map(str, shape)))
+    return dtype, tuple(shape), begin, end
+
+
+def decode_tensors(blob: bytes, source: str = "weights") -> dict[str, np.ndarray]:
+    """Parse :func:`encode_tensors` output, checking every offset; no code is executed.
+
+    The arrays are read-only views into ``blob`` (nothing is copied); every size is
+    checked against the blob's length before a view is made.
+    """
+    if len(blob) < 8:
+        raise BundleError("bundle.weights_truncated", f"{source}: the weights are truncated", name=source)
+    (head_len,) = struct.unpack("<Q", blob[:8])
+    if head_len > len(blob) - 8 or head_len > limits.MAX_WEIGHTS_HEADER_BYTES:
+        raise BundleError("bundle.weights_header", f"{source}: the weights header is damaged or truncated", name=source)
+    header = _parse_header(blob[8:8 + head_len], source)
     header.pop("__metadata__", None)
     data = memoryview(blob)[8 + head_len:]
     spans, out = [], {}
     for name, info in header.items():
-        try:
-            dtype = _DTYPES[info["dtype"]]
-            shape = tuple(int(s) for s in info["shape"])
-            begin, end = (int(o) for o in info["data_offsets"])
-        except (KeyError, TypeError, ValueError):
-            raise BundleError(f"{source}: tensor {name!r} has an invalid description") from None
-        if any(s < 0 for s in shape) or not 0 <= begin <= end <= len(data):
-            raise BundleError(f"{source}: tensor {name!r} points outside the file (truncated?)")
-        if end - begin != math.prod(shape) * dtype.itemsize:
-            raise BundleError(f"{source}: tensor {name!r} has {end - begin} bytes for shape {list(shape)}")
+        dtype, shape, begin, end = _tensor_spec(source, name, info, len(data))
         spans.append((begin, end))
         out[name] = np.frombuffer(data[begin:end], dtype=dtype).reshape(shape)
     spans.sort()
     pos = 0
     for begin, end in spans:
         if begin != pos:
-            raise BundleError(f"{source}: tensors overlap or leave gaps in the data")
+            raise BundleError("bundle.tensor_layout", f"{source}: tensors overlap or leave gaps in the data", name=source)
         pos = end
     if pos != len(data):
-        raise BundleError(f"{source}: {len(data) - pos} unexpected bytes after the tensors")
+        raise BundleError("bundle.trailing_bytes", f"{source}: {len(data) - pos} unexpected bytes after the tensors",
+                          name=source, count=len(data) - pos)
     return out
 
 
 # ------------------------------------------------------------------ save/load
 
 def _json_safe(obj: Any) -> Any:
-    """History values may be numpy/torch scalars or NaN; JSON wants plain floats or null."""
+    """History values may be numpy/torch scalars or NaN; JSON wants plain floats or null, and UTF-8 text."""
     if isinstance(obj, dict):
         return {str(k): _json_safe(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -156,6 +183,8 @@ def _json_safe(obj: Any) -> Any:
         obj = obj.item()
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
+    if isinstance(obj, str):  # a name read from a non-UTF-8 file system must not fail the write at the end
+        return printable(obj)
     return obj
 
 
@@ -186,7 +215,7 @@ def save(path: str | os.PathLike, model: Autoencoder, config: ModelConfig | None
         "train": None if train_config is None else train_config.to_dict(),
         "history": _json_safe(list(history or [])),
         "normalisation": _json_safe(normalisation or {"input": "pixels / 255, in [0, 1]", "output": config.resolved_output()}),
-        "dataset": dataset_name,
+        "dataset": _json_safe(dataset_name),
         "weights": {"file": WEIGHTS_NAME, "dtype": dtype},
         "extra": _json_safe(extra or {}),
     }
@@ -201,97 +230,160 @@ def save(path: str | os.PathLike, model: Autoencoder, config: ModelConfig | None
     return atomic_write(path, write)
 
 
-def _what_is(head: bytes) -> str:
-    for sig, label in _SIGNATURES:
-        if head.startswith(sig):
-            return label
-    return "not a zip container"
+def _foreign(name: str, head: bytes) -> BundleError:
+    kind, what = next(((k, w) for sig, k, w in _SIGNATURES if head.startswith(sig)), ("unknown", "not a zip container"))
+    return BundleError("bundle.foreign", f"{name}: not an aeviz model ({what})", name=name, kind=kind)
 
 
-def _read_members(path: Path) -> tuple[dict, bytes | None]:
-    """meta.json (parsed) and, unless only meta is wanted, the raw weights."""
-    name = path.name
+def _open(path: Path, name: str):
     try:
-        with open(path, "rb") as f:
-            head = f.read(8)
-    except FileNotFoundError:
-        raise BundleError(f"{name}: file not found") from None
-    except IsADirectoryError:
-        raise BundleError(f"{name}: is a folder, not an aeviz model") from None
-    except OSError as exc:
-        raise BundleError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-    if not head.startswith(b"PK"):
-        raise BundleError(f"{name}: not an aeviz model ({_what_is(head)})")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if META_NAME not in names:
-                raise BundleError(f"{name}: not an aeviz model (a zip file without {META_NAME})")
-            info = zf.getinfo(META_NAME)
-            if info.file_size > _MAX_META:
-                raise BundleError(f"{name}: {META_NAME} is implausibly large")
-            meta_raw = zf.read(META_NAME)
-            meta = _parse_meta(meta_raw, name)
-            weights_name = meta.get("weights", {}).get("file", WEIGHTS_NAME) if isinstance(meta.get("weights"), dict) else WEIGHTS_NAME
-            if weights_name not in names:
-                raise BundleError(f"{name}: the weights ({weights_name}) are missing")
-            if zf.getinfo(weights_name).file_size > _MAX_WEIGHTS:
-                raise BundleError(f"{name}: the weights are implausibly large")
-            return meta, zf.read(weights_name)
-    except BundleError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError) as exc:
-        raise BundleError(f"{name}: the file is damaged or truncated ({exc})") from None
-    except Exception as exc:  # zlib errors and friends from a corrupted container
-        raise BundleError(f"{name}: the file is damaged ({type(exc).__name__}: {exc})") from None
+        return open_regular(path)
+    except FileRefused as refused:
+        text = {"not_found": "file not found", "is_folder": "is a folder, not an aeviz model",
+                "not_regular": "is not a regular file (a pipe or a device?)",
+                "unreadable": f"cannot be read ({refused.detail})"}[refused.reason]
+        raise BundleError(f"bundle.{refused.reason}", f"{name}: {text}", name=name, detail=refused.detail) from None
+
+
+def _check_directory(handle, name: str, size: int) -> None:
+    """Refuse a zip whose directory is huge before zipfile parses it (one object per entry)."""
+    tail_len = min(size, 22 + 65535)
+    handle.seek(size - tail_len)
+    tail = handle.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise BundleError("bundle.damaged", f"{name}: the file is damaged or truncated (no zip directory)",
+                          name=name, detail="")
+    entries, dir_size = struct.unpack("<HI", tail[at + 10:at + 16])
+    if entries > limits.MAX_ZIP_MEMBERS or dir_size > limits.MAX_ZIP_DIRECTORY_BYTES:
+        raise BundleError("bundle.damaged", f"{name}: the file is damaged (a zip directory of {entries} entries)",
+                          name=name, detail="")
+    handle.seek(0)
+
+
+def _member(zf: zipfile.ZipFile, member: str, cap: int, name: str) -> bytes:
+    """One member, refused from its declared size and read with a cap (the declaration may lie)."""
+    size = zf.getinfo(member).file_size
+    if size > cap:
+        raise BundleError("bundle.member_too_large", f"{name}: {member} is implausibly large ({size:,} bytes, "
+                          f"the limit is {cap:,})", name=name, member=member, size=size, limit=cap)
+    with zf.open(member) as f:
+        data = read_capped(f, cap)
+    if data is None:
+        raise BundleError("bundle.member_too_large", f"{name}: {member} is implausibly large (over {cap:,} bytes)",
+                          name=name, member=member, size=cap + 1, limit=cap)
+    return data
+
+
+def _read_members(path: Path, with_weights: bool = True) -> tuple[dict, bytes | None]:
+    """meta.json (parsed and checked) and, unless only meta is wanted, the raw weights."""
+    name = display_name(path)
+    with _open(path, name) as handle:
+        head = handle.read(8)
+        if not head.startswith(b"PK"):
+            raise _foreign(name, head)
+        size = os.fstat(handle.fileno()).st_size
+        if size > _MAX_FILE:
+            raise BundleError("bundle.member_too_large", f"{name}: the file is implausibly large ({size:,} bytes)",
+                              name=name, member=name, size=size, limit=_MAX_FILE)
+        try:
+            _check_directory(handle, name, size)
+            with zipfile.ZipFile(handle) as zf:
+                names = set(zf.namelist())
+                if META_NAME not in names:
+                    raise BundleError("bundle.no_meta", f"{name}: not an aeviz model (a zip file without {META_NAME})",
+                                      name=name)
+                meta = _parse_meta(_member(zf, META_NAME, limits.MAX_META_BYTES, name), name)
+                if not with_weights:
+                    return meta, None
+                weights = meta.get("weights")
+                weights_name = weights.get("file") if isinstance(weights, dict) else WEIGHTS_NAME
+                if not isinstance(weights_name, str) or weights_name not in names:
+                    raise BundleError("bundle.missing_weights", f"{name}: the weights ({weights_name}) are missing",
+                                      name=name, member=str(weights_name)[:80])
+                return meta, _member(zf, weights_name, _weights_cap(meta), name)
+        except BundleError:
+            raise
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+            raise BundleError("bundle.damaged", f"{name}: the file is damaged or truncated ({exc})",
+                              name=name, detail=str(exc)) from None
+        except Exception as exc:  # zlib errors and friends from a corrupted container
+            raise BundleError("bundle.damaged", f"{name}: the file is damaged ({type(exc).__name__}: {exc})",
+                              name=name, detail=f"{type(exc).__name__}: {exc}") from None
+
+
+def _weights_cap(meta: dict) -> int:
+    """Bytes the weights of this (already size-checked) architecture can take, stored as float64."""
+    from .bundle_meta import count_parameters
+
+    return count_parameters(meta["model"]) * 8 + limits.MAX_WEIGHTS_HEADER_BYTES + 8
 
 
 def _parse_meta(raw: bytes, name: str) -> dict:
     try:
         meta = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BundleError(f"{name}: {META_NAME} is not valid JSON") from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BundleError("bundle.meta_json", f"{name}: {META_NAME} is not valid JSON", name=name) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
-        raise BundleError(f"{name}: not an aeviz model (format {meta.get('format') if isinstance(meta, dict) else None!r})")
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise BundleError("bundle.not_bundle", f"{name}: not an aeviz model (format {found!r})", name=name,
+                          format=str(found)[:80])
     version = meta.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise BundleError(f"{name}: invalid format_version {version!r}")
+        raise BundleError("bundle.bad_version", f"{name}: invalid format_version {version!r}", name=name,
+                          version=str(version)[:80])
     if version > FORMAT_VERSION:
-        raise BundleError(f"{name}: this file was made by a newer aeviz (format {version}); "
-                          f"this version reads up to format {FORMAT_VERSION}")
-    try:
-        ModelConfig.from_dict(meta.get("model"))
-    except (ValueError, TypeError) as exc:
-        raise BundleError(f"{name}: invalid model description ({exc})") from None
-    return meta
+        raise BundleError("bundle.newer_version", f"{name}: this file was made by a newer aeviz (format {version}); "
+                          f"this version reads up to format {FORMAT_VERSION}", name=name, version=version,
+                          supported=FORMAT_VERSION)
+    return check_meta(name, meta)
 
 
 def read_meta(path: str | os.PathLike) -> dict:
     """The validated meta.json of a bundle, without building the model (for file lists)."""
-    return _read_members(Path(path))[0]
+    return _read_members(Path(path), with_weights=False)[0]
 
 
 def load(path: str | os.PathLike) -> Bundle:
-    """Open a bundle; raises :class:`BundleError` for anything that is not a valid, readable one."""
+    """Open a bundle; raises :class:`BundleError` for anything that is not a valid, readable one.
+
+    Everything is checked before the model is built: the declared architecture against
+    :mod:`aeviz.core.limits`, every tensor's name, shape and size against it, and every
+    weight for NaN or infinity (a model with them draws black or garbage images, which
+    teaches nothing and looks like a bug of the app, so it is refused).
+    """
     p = Path(path)
+    name = display_name(p)
     meta, blob = _read_members(p)
-    config = ModelConfig.from_dict(meta["model"])
-    tensors = decode_tensors(blob, p.name)
-    model = build_model(config)
-    expected = model.state_dict()
+    try:
+        config = ModelConfig.from_dict(meta["model"])
+    except (TypeError, ValueError) as exc:  # bundle_meta checks every range first; this is a safety net
+        raise BundleError("bundle.bad_model", f"{name}: invalid model description ({exc})", name=name) from None
+    tensors = decode_tensors(blob, name)
+    with torch.device("meta"):  # shapes only: nothing allocated until the weights are known to fit
+        expected = {k: (tuple(v.shape), v.is_floating_point()) for k, v in build_model(config).state_dict().items()}
     missing = sorted(set(expected) - set(tensors))
     unexpected = sorted(set(tensors) - set(expected))
     if missing or unexpected:
         parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
                 ([f"unexpected {', '.join(unexpected)}"] if unexpected else [])
-        raise BundleError(f"{p.name}: the weights do not match the {config.kind} architecture ({'; '.join(parts)})")
+        raise BundleError("bundle.arch_mismatch", f"{name}: the weights do not match the {config.kind} architecture "
+                          f"({'; '.join(parts)})", name=name, kind=config.kind,
+                          missing=", ".join(missing)[:300], unexpected=", ".join(unexpected)[:300])
     state = {}
-    for key, ref in expected.items():
+    for key, (shape, floating) in expected.items():
         arr = tensors[key]
-        if tuple(arr.shape) != tuple(ref.shape):
-            raise BundleError(f"{p.name}: weight {key} has shape {list(arr.shape)}, expected {list(ref.shape)}")
-        state[key] = torch.from_numpy(np.array(arr, dtype=np.float32 if ref.is_floating_point() else arr.dtype))
+        if tuple(arr.shape) != shape:
+            raise BundleError("bundle.shape_mismatch", f"{name}: weight {key} has shape {list(arr.shape)}, "
+                              f"expected {list(shape)}", name=name, tensor=key,
+                              shape="×".join(map(str, arr.shape)), expected="×".join(map(str, shape)))
+        values = np.array(arr, dtype=np.float32 if floating else arr.dtype)
+        bad = int(values.size - np.count_nonzero(np.isfinite(values))) if floating else 0
+        if bad:
+            raise BundleError("bundle.nonfinite", f"{name}: weight {key} holds {bad} NaN or infinite value(s); "
+                              "the model cannot be used", name=name, tensor=key, count=bad)
+        state[key] = torch.from_numpy(values)
+    model = build_model(config)
     model.load_state_dict(state)
     model.eval()
-    history = meta.get("history") if isinstance(meta.get("history"), list) else []
-    return Bundle(model=model, config=config, history=history, meta=meta, path=p)
+    return Bundle(model=model, config=config, history=meta["history"], meta=meta, path=p)

@@ -29,14 +29,20 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .errors import AevizError
+
 Pair = tuple[int, int]
 
 __all__ = [
-    "ConvGeometry", "Tap", "Touch", "pair", "pad2d", "conv_output_size",
+    "ConvError", "ConvGeometry", "Tap", "Touch", "pair", "pad2d", "conv_output_size",
     "conv_transpose_output_size", "conv2d", "conv_transpose2d", "conv_matrix",
     "conv_transpose_matrix", "receptive_field", "outputs_touched_by",
     "transpose_partials", "overlap_count",
 ]
+
+
+class ConvError(AevizError):
+    """A layer PyTorch would refuse; the English message is for a student, ``code``/``params`` for the UI."""
 
 
 def _is_int(v) -> bool:
@@ -95,34 +101,42 @@ class ConvGeometry:
         n, k, s, p, d, op = (self.input_shape, self.kernel_shape, self.stride,
                              self.padding, self.dilation, self.output_padding)
         if min(k) < 1:
-            raise ValueError(f"the kernel must have at least one row and one column, got {_size(k)}")
+            raise ConvError("conv.kernel_empty", f"the kernel must have at least one row and one column, "
+                            f"got {_size(k)}", size=_size(k))
         if min(n) < 1:
-            raise ValueError(f"the input must have at least one row and one column, got {_size(n)}")
+            raise ConvError("conv.input_empty", f"the input must have at least one row and one column, "
+                            f"got {_size(n)}", size=_size(n))
         if min(s) < 1:
-            raise ValueError(f"stride must be at least 1, got {_param(s)}")
+            raise ConvError("conv.stride", f"stride must be at least 1, got {_param(s)}", value=_param(s))
         if min(p) < 0:
-            raise ValueError(f"padding cannot be negative, got {_param(p)}")
+            raise ConvError("conv.padding", f"padding cannot be negative, got {_param(p)}", value=_param(p))
         if min(d) < 1:
-            raise ValueError(f"dilation must be at least 1, got {_param(d)}")
+            raise ConvError("conv.dilation", f"dilation must be at least 1, got {_param(d)}", value=_param(d))
         if min(op) < 0:
-            raise ValueError(f"output_padding cannot be negative, got {_param(op)}")
+            raise ConvError("conv.output_padding", f"output_padding cannot be negative, got {_param(op)}",
+                            value=_param(op))
         if not self.transposed:
             if op != (0, 0):
-                raise ValueError("output_padding only exists for transposed convolutions")
+                raise ConvError("conv.output_padding_plain", "output_padding only exists for transposed convolutions")
             if any(self.padded_shape[i] < self.span[i] for i in (0, 1)):
                 dil = "" if d == (1, 1) else f" with dilation {_param(d)} (it spans {_size(self.span)})"
-                raise ValueError(f"a {_size(k)} kernel{dil} does not fit in a {_size(n)} input "
-                                 f"with padding {_param(p)}")
+                code = "conv.kernel_too_big" if d == (1, 1) else "conv.dilated_kernel_too_big"
+                raise ConvError(code, f"a {_size(k)} kernel{dil} does not fit in a {_size(n)} input "
+                                f"with padding {_param(p)}", kernel=_size(k), span=_size(self.span),
+                                input=_size(n), padding=_param(p), dilation=_param(d))
             return
         if any(op[i] >= s[i] and op[i] >= d[i] for i in (0, 1)):
-            raise ValueError(f"output_padding ({_param(op)}) must be smaller than either "
-                             f"stride ({_param(s)}) or dilation ({_param(d)})")
+            raise ConvError("conv.output_padding_too_big", f"output_padding ({_param(op)}) must be smaller than "
+                            f"either stride ({_param(s)}) or dilation ({_param(d)})", output_padding=_param(op),
+                            stride=_param(s), dilation=_param(d))
         out = self.output_shape
         if min(out) < 1:
-            raise ValueError(
+            raise ConvError(
+                "conv.crops_everything",
                 f"padding {_param(p)} crops everything: the transposed convolution of a {_size(n)} "
                 f"input by a {_size(k)} kernel is {_size(self.full_shape)} before cropping "
-                f"(output_padding included), and removing {_param(p)} on each side leaves {_size(out)}")
+                f"(output_padding included), and removing {_param(p)} on each side leaves {_size(out)}",
+                padding=_param(p), input=_size(n), kernel=_size(k), full=_size(self.full_shape), output=_size(out))
 
     @property
     def span(self) -> Pair:

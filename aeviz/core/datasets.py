@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import functools
 import gzip
+import io
 import os
+import stat
 import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
+from . import limits
+from .errors import AevizError
+from .files import FileRefused, display_path, open_regular, printable, read_capped
+from .images import ImageRefused, read_gray
 from .paths import resource_path
 
 __all__ = [
@@ -43,8 +50,8 @@ _UBYTE = 0x08
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
 
 
-class DatasetError(ValueError):
-    """A data file or folder cannot be used; the message names it and says why."""
+class DatasetError(AevizError):
+    """A data file or folder cannot be used; the message names it and says why, ``code``/``params`` for the UI."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +72,11 @@ class Dataset:
 
     def __post_init__(self) -> None:
         if self.images.ndim != 3 or self.images.dtype != np.uint8:
-            raise DatasetError(f"{self.name}: images must be uint8 (N, H, W), got {self.images.dtype} {self.images.shape}")
+            raise DatasetError("data.bad_arrays", f"{self.name}: images must be uint8 (N, H, W), "
+                               f"got {self.images.dtype} {self.images.shape}", name=self.name)
         if self.labels.shape != (self.images.shape[0],) or self.labels.dtype != np.int64:
-            raise DatasetError(f"{self.name}: labels must be int64 ({self.images.shape[0]},), got {self.labels.dtype} {self.labels.shape}")
+            raise DatasetError("data.bad_arrays", f"{self.name}: labels must be int64 ({self.images.shape[0]},), "
+                               f"got {self.labels.dtype} {self.labels.shape}", name=self.name)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -135,75 +144,134 @@ def train_val_split(dataset: Dataset, val_fraction: float = 0.1, seed: int = 0) 
 
 # --------------------------------------------------------------------------- IDX
 
-def _read_bytes(path: Path) -> bytes:
-    """File content, gunzipped when it starts with the gzip magic."""
+def _open_file(path: Path, expected: str) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file; never blocks on a pipe."""
+    shown = display_path(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise DatasetError(f"{path}: is a folder, expected an IDX file") from None
-    except OSError as exc:
-        raise DatasetError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(raw)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise DatasetError(f"{path}: damaged or truncated gzip data ({exc})") from None
-    return raw
+        return open_regular(path)
+    except FileRefused as refused:
+        text = {"not_found": "file not found", "is_folder": f"is a folder, expected {expected}",
+                "not_regular": "is not a regular file (a pipe or a device?)",
+                "unreadable": f"cannot be read ({refused.detail})"}[refused.reason]
+        raise DatasetError(f"data.{refused.reason}", f"{shown}: {text}", path=shown, detail=refused.detail) from None
+
+
+def _exactly(stream: BinaryIO, n: int) -> bytes:
+    data = stream.read(n)
+    while len(data) < n:  # a raw pipe-like stream may return short reads
+        more = stream.read(n - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _parse_idx_stream(stream: BinaryIO, source: str, expected_magic: int | None, check_sides: bool) -> np.ndarray:
+    """The IDX parser on a stream: the header is checked against the limits before the payload is read."""
+    head = _exactly(stream, 4)
+    if len(head) < 4:
+        raise DatasetError("data.too_short", f"{source}: too short to be an IDX file ({len(head)} bytes)",
+                           path=source, size=len(head))
+    zero0, zero1, dtype_code, ndim = head
+    magic = struct.unpack(">I", head)[0]
+    if zero0 != 0 or zero1 != 0:
+        raise DatasetError("data.not_idx", f"{source}: not an IDX file (magic number 0x{magic:08X})",
+                           path=source, magic=f"0x{magic:08X}")
+    if dtype_code != _UBYTE:
+        raise DatasetError("data.idx_dtype", f"{source}: IDX data type 0x{dtype_code:02X} is not supported "
+                           "(only unsigned bytes, 0x08)", path=source, dtype=f"0x{dtype_code:02X}")
+    if expected_magic is not None and magic != expected_magic:
+        images = expected_magic == IDX_IMAGES_MAGIC
+        want = "images (3 dimensions)" if images else "labels (1 dimension)"
+        raise DatasetError("data.idx_magic", f"{source}: magic number 0x{magic:08X} has {ndim} dimension(s), "
+                           f"expected {want}, 0x{expected_magic:08X}", path=source, magic=f"0x{magic:08X}",
+                           ndim=ndim, expected="images" if images else "labels", want=f"0x{expected_magic:08X}")
+    if ndim == 0:
+        raise DatasetError("data.idx_no_dims", f"{source}: IDX header declares 0 dimensions", path=source)
+    raw_dims = _exactly(stream, 4 * ndim)
+    if len(raw_dims) < 4 * ndim:
+        have = 4 + len(raw_dims)
+        raise DatasetError("data.idx_header_truncated", f"{source}: truncated header ({have} bytes, "
+                           f"need {4 + 4 * ndim})", path=source, size=have, need=4 + 4 * ndim)
+    dims = struct.unpack(f">{ndim}I", raw_dims)
+    shown = "×".join(map(str, dims))
+    if check_sides and ndim == 3 and max(dims[1:]) > limits.MAX_IMAGE_SIDE:
+        raise DatasetError("data.limit", f"{source}: images of {dims[1]}×{dims[2]} pixels exceed the limit of "
+                           f"{limits.MAX_IMAGE_SIDE} pixels per side", path=source, limit="image_side",
+                           value=max(dims[1:]), max=limits.MAX_IMAGE_SIDE)
+    if check_sides and dims[0] > limits.MAX_DATASET_IMAGES:
+        raise DatasetError("data.limit", f"{source}: {dims[0]:,} images or labels exceed the limit of "
+                           f"{limits.MAX_DATASET_IMAGES:,}", path=source, limit="count", value=dims[0],
+                           max=limits.MAX_DATASET_IMAGES)
+    expected = 1
+    for d in dims:  # Python ints: no overflow whatever the header says
+        expected *= d
+    if expected > limits.MAX_DATASET_BYTES:
+        raise DatasetError("data.limit", f"{source}: the header announces {shown} = {expected:,} bytes, more than "
+                           f"the limit of {limits.MAX_DATASET_BYTES:,}", path=source, limit="bytes",
+                           value=expected, max=limits.MAX_DATASET_BYTES)
+    payload = _exactly(stream, expected)
+    if len(payload) < expected:
+        raise DatasetError("data.idx_truncated", f"{source}: truncated, the header announces {shown} = {expected} "
+                           f"bytes of data but only {len(payload)} are present", path=source, dims=shown,
+                           expected=expected, actual=len(payload))
+    if stream.read(1):
+        raise DatasetError("data.idx_trailing", f"{source}: unexpected bytes after the {expected} bytes of data",
+                           path=source, expected=expected)
+    return np.frombuffer(payload, dtype=np.uint8).reshape(dims)
 
 
 def parse_idx(data: bytes, source: str = "<bytes>", expected_magic: int | None = None) -> np.ndarray:
     """Decode an unsigned-byte IDX blob into an array, checking every field.
 
     The header is ``0x00 0x00 <dtype> <ndim>`` then ``ndim`` big-endian uint32
-    sizes; the payload must be exactly the product of the sizes (no more, no less).
+    sizes; the payload must be exactly the product of the sizes (no more, no less)
+    and within :data:`aeviz.core.limits.MAX_DATASET_BYTES`.
     """
-    if len(data) < 4:
-        raise DatasetError(f"{source}: too short to be an IDX file ({len(data)} bytes)")
-    zero0, zero1, dtype_code, ndim = data[0], data[1], data[2], data[3]
-    magic = struct.unpack(">I", data[:4])[0]
-    if zero0 != 0 or zero1 != 0:
-        raise DatasetError(f"{source}: not an IDX file (magic number 0x{magic:08X})")
-    if dtype_code != _UBYTE:
-        raise DatasetError(f"{source}: IDX data type 0x{dtype_code:02X} is not supported (only unsigned bytes, 0x08)")
-    if expected_magic is not None and magic != expected_magic:
-        want = "images (3 dimensions)" if expected_magic == IDX_IMAGES_MAGIC else "labels (1 dimension)"
-        raise DatasetError(f"{source}: magic number 0x{magic:08X} has {ndim} dimension(s), expected {want}, 0x{expected_magic:08X}")
-    if ndim == 0:
-        raise DatasetError(f"{source}: IDX header declares 0 dimensions")
-    header_len = 4 + 4 * ndim
-    if len(data) < header_len:
-        raise DatasetError(f"{source}: truncated header ({len(data)} bytes, need {header_len})")
-    dims = struct.unpack(f">{ndim}I", data[4:header_len])
-    expected = int(np.prod(dims, dtype=np.int64))
-    actual = len(data) - header_len
-    if actual < expected:
-        raise DatasetError(f"{source}: truncated, the header announces {'×'.join(map(str, dims))} = {expected} bytes "
-                           f"of data but only {actual} are present")
-    if actual > expected:
-        raise DatasetError(f"{source}: {actual - expected} unexpected bytes after the {expected} bytes of data")
-    return np.frombuffer(data, dtype=np.uint8, offset=header_len).reshape(dims)
+    return _parse_idx_stream(io.BytesIO(data), source, expected_magic, check_sides=False)
 
 
 def read_idx(path: str | os.PathLike, expected_magic: int | None = None) -> np.ndarray:
-    """Read an IDX file (raw or ``.gz``); see :func:`parse_idx`."""
+    """Read an IDX file (raw or ``.gz``) with bounded memory; see :func:`parse_idx`.
+
+    Nothing is read whole: the header comes first and is checked against the limits,
+    then exactly the announced payload is read (a gzip that inflates to gigabytes is
+    refused after one byte too many). Image files (3 dimensions) are also held to
+    :data:`aeviz.core.limits.MAX_IMAGE_SIDE`.
+    """
     p = Path(path)
-    return parse_idx(_read_bytes(p), str(p), expected_magic)
+    source = display_path(p)
+    with _open_file(p, "an IDX file") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+        handle.seek(0)
+        try:
+            if not gzipped:
+                return _parse_idx_stream(handle, source, expected_magic, check_sides=True)
+            with gzip.GzipFile(fileobj=handle) as stream:
+                return _parse_idx_stream(stream, source, expected_magic, check_sides=True)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise DatasetError("data.gzip_damaged", f"{source}: damaged or truncated gzip data ({exc})",
+                               path=source) from None
 
 
 def _pair_to_dataset(images_path: Path, labels_path: Path, name: str, class_names: list[str] | None) -> Dataset:
     images = read_idx(images_path, IDX_IMAGES_MAGIC)
     labels = read_idx(labels_path, IDX_LABELS_MAGIC).astype(np.int64)
+    shown_images, shown_labels = display_path(images_path), display_path(labels_path)
     if images.shape[0] != labels.shape[0]:
-        raise DatasetError(f"{images_path} has {images.shape[0]} images but {labels_path} has {labels.shape[0]} labels")
+        raise DatasetError("data.count_mismatch", f"{shown_images} has {images.shape[0]} images but {shown_labels} "
+                           f"has {labels.shape[0]} labels", images=shown_images, n_images=images.shape[0],
+                           labels=shown_labels, n_labels=labels.shape[0])
     if images.shape[0] == 0 or images.shape[1] == 0 or images.shape[2] == 0:
-        raise DatasetError(f"{images_path}: contains no image ({'×'.join(map(str, images.shape))})")
+        dims = "×".join(map(str, images.shape))
+        raise DatasetError("data.empty", f"{shown_images}: contains no image ({dims})", path=shown_images, dims=dims)
     n_classes = int(labels.max()) + 1
     if class_names is None:
         class_names = [str(i) for i in range(n_classes)]
     elif n_classes > len(class_names):
-        raise DatasetError(f"{labels_path}: label {n_classes - 1} is out of range for {len(class_names)} classes")
+        raise DatasetError("data.label_range", f"{shown_labels}: label {n_classes - 1} is out of range for "
+                           f"{len(class_names)} classes", path=shown_labels, label=n_classes - 1,
+                           classes=len(class_names))
     return Dataset(np.ascontiguousarray(images), labels, list(class_names), name, 0, str(images_path))
 
 
@@ -211,7 +279,7 @@ def load_idx_pair(images_path: str | os.PathLike, labels_path: str | os.PathLike
                   name: str | None = None, class_names: list[str] | None = None) -> Dataset:
     """Any images/labels IDX pair in the MNIST format (e.g. Fashion-MNIST)."""
     images_path, labels_path = Path(images_path), Path(labels_path)
-    stem = images_path.name.split(".")[0]
+    stem = printable(images_path.name.split(".")[0])
     return _pair_to_dataset(images_path, labels_path, name or stem, class_names)
 
 
@@ -245,17 +313,12 @@ def load_mnist(split: str = "train", limit: int | None = None, seed: int = 0) ->
 # ------------------------------------------------------------------ image folder
 
 def _to_array(path: Path, size: int, invert: bool | None) -> np.ndarray:
+    """One image file as size×size uint8 grey (see :mod:`aeviz.core.images`); ImageRefused if unusable."""
     from PIL import Image  # pillow is only needed for user folders
 
-    with Image.open(path) as img:
-        img.load()
-        if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-            # Transparent background → white, as a drawing on paper.
-            rgba = img.convert("RGBA")
-            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-            img = Image.alpha_composite(background, rgba)
-        gray = img.convert("L").resize((size, size), Image.Resampling.LANCZOS)
-    arr = np.asarray(gray, dtype=np.uint8)
+    grey = read_gray(path, draft_size=size)
+    small = np.asarray(Image.fromarray(grey, "F").resize((size, size), Image.Resampling.LANCZOS))
+    arr = np.rint(np.clip(small, 0.0, 1.0) * 255.0).astype(np.uint8)
     if invert is None:
         # MNIST is a light digit on a dark background; photos and scans are usually
         # the opposite. A bright border means a light background → invert.
@@ -264,41 +327,78 @@ def _to_array(path: Path, size: int, invert: bool | None) -> np.ndarray:
     return 255 - arr if invert else arr
 
 
+def _entries(folder: Path) -> list[os.DirEntry] | None:
+    """Visible entries of ``folder`` sorted by name, or None when it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            return sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:  # PermissionError, a folder removed meanwhile, an I/O error
+        return None
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def load_image_folder(path: str | os.PathLike, size: int = 28, invert: bool | None = None,
                       name: str | None = None) -> Dataset:
     """Images from ``path/<class name>/*.png|jpg|…``, grayscale, resized to size×size.
 
     Subfolder names (sorted) become the class names; a folder without subfolders
     is one class. ``invert=None`` flips light-background images so they look like
-    MNIST (light strokes on black). Unreadable files are skipped and counted in
-    ``Dataset.skipped``; a folder with no usable image raises :class:`DatasetError`.
+    MNIST (light strokes on black). Files that cannot be used (damaged, not regular
+    files, unreadable, too many pixels) and subfolders that cannot be listed are
+    skipped and counted in ``Dataset.skipped``; a folder with no usable image, or with
+    more images than :data:`aeviz.core.limits.MAX_DATASET_BYTES` allows at this size,
+    raises :class:`DatasetError`.
     """
     root = Path(path)
-    if not root.is_dir():
-        raise DatasetError(f"{root}: not a folder")
+    shown = display_path(root)
+    try:
+        is_folder = stat.S_ISDIR(os.stat(root).st_mode)
+    except OSError:
+        is_folder = False
+    if not is_folder:
+        raise DatasetError("data.folder_missing", f"{shown}: not a folder", path=shown)
     if not 4 <= size <= 256:
         raise ValueError(f"image size must be between 4 and 256 pixels, got {size}")
-    subdirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    top = _entries(root)
+    if top is None:
+        raise DatasetError("data.folder_unreadable", f"{shown}: the folder cannot be read", path=shown)
+    subdirs = [Path(e.path) for e in top if _is_dir(e)]
     groups = [(d.name, d) for d in subdirs] if subdirs else [(root.name, root)]
-    images, labels, class_names, skipped = [], [], [], 0
+    listed, skipped = [], 0
     for cls_name, folder in groups:
-        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        entries = top if folder == root else _entries(folder)
+        if entries is None:
+            skipped += 1
+            continue
+        files = [Path(e.path) for e in entries if not _is_dir(e) and Path(e.name).suffix.lower() in _IMAGE_SUFFIXES]
+        listed.append((printable(cls_name), files))
+    count = sum(len(files) for _, files in listed)
+    max_images = min(limits.MAX_DATASET_IMAGES, limits.MAX_DATASET_BYTES // (size * size))
+    if count > max_images:
+        raise DatasetError("data.limit", f"{shown}: {count:,} images exceed the limit of {max_images:,} at "
+                           f"{size}×{size} pixels", path=shown, limit="count", value=count, max=max_images)
+    images, labels, class_names = [], [], []
+    for cls_name, files in listed:
         label = len(class_names)
-        count = 0
+        before = len(images)
         for f in files:
-            if f.suffix.lower() not in _IMAGE_SUFFIXES:
-                continue
             try:
                 images.append(_to_array(f, size, invert))
-            except Exception:  # pillow raises many types for broken files
+            except ImageRefused:
                 skipped += 1
                 continue
             labels.append(label)
-            count += 1
-        if count:
+        if len(images) > before:
             class_names.append(cls_name)
     if not images:
         extra = f" ({skipped} unreadable)" if skipped else ""
-        raise DatasetError(f"{root}: no readable image found{extra}; expected {root}/<class>/<image>.png")
+        raise DatasetError("data.no_images", f"{shown}: no readable image found{extra}; expected "
+                           f"{shown}/<class>/<image>.png", path=shown, skipped=skipped)
     return Dataset(np.stack(images), np.asarray(labels, dtype=np.int64), class_names,
-                   name or root.name, skipped, str(root))
+                   printable(name or root.name), skipped, str(root))

@@ -22,6 +22,8 @@ from typing import Iterator
 
 import numpy as np
 
+from .csv_safe import csv_text
+
 TSNE_MAX_POINTS = 5000
 
 __all__ = [
@@ -326,15 +328,13 @@ def encode_iter(model, images: np.ndarray, batch_size: int = 1000) -> Iterator[f
 
 def codes_csv(codes: np.ndarray, labels: np.ndarray, class_names: list[str],
               indices: np.ndarray | None = None) -> str:
-    """index,label,class,z1..zk — one row per image, readable by any spreadsheet."""
-    codes = np.asarray(codes)
+    """index,label,class,z1..zk — one row per image, readable by any spreadsheet (see :mod:`.csv_safe`)."""
+    codes = np.asarray(codes, dtype=np.float64)
     indices = np.arange(len(codes)) if indices is None else np.asarray(indices)
     header = ["index", "label", "class"] + [f"z{i + 1}" for i in range(codes.shape[1])]
-    lines = [",".join(header)]
-    for i, label, row in zip(indices, labels, codes):
-        name = str(class_names[int(label)]).replace(",", " ") if 0 <= int(label) < len(class_names) else ""
-        lines.append(",".join([str(int(i)), str(int(label)), name] + [f"{v:.6g}" for v in row]))
-    return "\n".join(lines) + "\n"
+    rows = ([int(i), int(label), str(class_names[int(label)]) if 0 <= int(label) < len(class_names) else "",
+             *row.tolist()] for i, label, row in zip(indices, labels, codes))
+    return csv_text(header, rows)
 
 
 def _strip_frames(images: np.ndarray, scale: int) -> list:

@@ -117,7 +117,8 @@ def load_training_data(spec: DataSpec, preview_count: int = 6) -> TrainingData:
             full = load_idx_pair(spec.path, spec.labels_path)
         total, skipped = len(full), full.skipped
         if total < 2:
-            raise DatasetError(f"{spec.path}: at least 2 images are needed, found {total}")
+            raise DatasetError("data.too_few", f"{spec.path}: at least 2 images are needed, found {total}",
+                               path=str(spec.path), count=total)
         data = full.subset(limit, spec.seed)
         train, val = train_val_split(data, 0.1, spec.seed)
         if len(val) == 0:

@@ -20,6 +20,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from aeviz.ui.error_texts import describe_error
+
 _log = logging.getLogger(__name__)
 _live_tasks: "weakref.WeakSet[Task]" = weakref.WeakSet()
 _running: set["Task"] = set()  # keeps running tasks alive even if their owner forgets them
@@ -46,7 +48,7 @@ class _Runner(QObject):
                 self.returned.emit(result)
         except Exception as exc:  # reported to the page, which shows a message
             _log.exception("background task failed")
-            self.failed.emit(str(exc) or type(exc).__name__, traceback.format_exc())
+            self.failed.emit(describe_error(exc), traceback.format_exc())
         finally:
             self.done.emit()
 

@@ -69,7 +69,8 @@ def attribute_work(kind, images, labels, codes, a, b, folder=None, model=None):
     if kind == "folder":
         ds = load_image_folder(folder)
         if len(ds.class_names) < 2:
-            raise DatasetError(f"{folder}: found {len(ds.class_names)} subfolder(s)")
+            raise DatasetError("data.need_two_classes", f"{folder}: found {len(ds.class_names)} subfolder(s)",
+                               path=str(folder), count=len(ds.class_names))
         codes = yield from L.encode_iter(model, ds.images)
         in_a, in_b = ds.labels == a, ds.labels == b
         names = ds.class_names

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog
 from aeviz.core.bundle import BundleError, load as load_bundle
 from aeviz.core.datasets import Dataset, load_mnist
 from aeviz.core.pretrained import list_pretrained, load_pretrained
+from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 
 LIVE_SUBSET = 3000  # images re-encoded at each refresh while the model trains
@@ -129,7 +130,7 @@ class SourceMixin:
         try:
             bundle = load_bundle(name)
         except (BundleError, OSError, ValueError, KeyError) as exc:
-            self._set_status("latent.cannot_open", error=str(exc))
+            self._set_status("latent.cannot_open", error=describe_error(exc))
             return False
         self._opened = [p for p in getattr(self, "_opened", []) if p != Path(name)] + [Path(name)]
         self._fill_model_combo()
@@ -152,7 +153,7 @@ class SourceMixin:
                 return
             bundle = load_pretrained(value) if kind == "pretrained" else load_bundle(value)
         except (BundleError, OSError, ValueError, KeyError) as exc:
-            self._set_status("latent.cannot_open", error=str(exc))
+            self._set_status("latent.cannot_open", error=describe_error(exc))
             return
         self._use_model(bundle.model, bundle.config, value if kind == "pretrained" else bundle.path.name)
 

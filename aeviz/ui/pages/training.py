@@ -18,6 +18,7 @@ from aeviz.core import bundle
 from aeviz.core.inference import reconstruct
 from aeviz.core.models import build_model, describe_layers
 from aeviz.core.session import load_training_data, model_changes, noisy_preview, run_changes
+from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import tr
 from aeviz.ui.pages.base import Page
 from aeviz.ui.train_run import TrainRun
@@ -333,7 +334,7 @@ class TrainingPage(Page):
             b = bundle.load(path)
             train_config = b.train_config
         except (bundle.BundleError, OSError, ValueError) as exc:
-            self.panel.set_message(tr("train.load_failed", error=exc))
+            self.panel.set_message(tr("train.load_failed", error=describe_error(exc)))
             return False
         self.form.set_model_config(b.config)
         if train_config is not None:

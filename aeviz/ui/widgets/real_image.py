@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPu
 
 from aeviz.core.conv import conv2d
 from aeviz.core.sample_images import SampleImageError, load_gray_image, mnist_count, mnist_digit
+from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.widgets import Translatable, fmt_num
 from aeviz.ui.widgets.colorbar import ColorBar
@@ -85,7 +86,7 @@ class RealImagePanel(QWidget, Translatable):
             self._loaded = True
             self.message.clear()
         except SampleImageError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(describe_error(exc))
         self.recompute()
 
     def open_file(self) -> None:
@@ -99,7 +100,7 @@ class RealImagePanel(QWidget, Translatable):
             self._loaded = True
             self.message.clear()
         except SampleImageError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(describe_error(exc))
         self.recompute()
 
     def set_kernel(self, kernel, stride=1, padding=0, dilation=1) -> None:
@@ -123,7 +124,7 @@ class RealImagePanel(QWidget, Translatable):
         try:
             self.feature = conv2d(self.image, self.kernel, **self.params)
         except ValueError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(describe_error(exc))
             self.feature = np.zeros((1, 1))
         self.output.set_data(self.feature)
         vmax = float(np.max(np.abs(self.feature))) or 1.0

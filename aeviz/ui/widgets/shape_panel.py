@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from aeviz.core.conv import ConvGeometry
+from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.widgets import MINUS
 
@@ -87,7 +88,7 @@ class ShapePanel(QLabel):
                 s, p, op, d = params
                 geometry = ConvGeometry(in_shape, k_shape, s, p, d, op, transposed=True)
         except ValueError as exc:
-            self.error = str(exc)
+            self.error = describe_error(exc)
         if geometry is None and self.error is None:
             self.error = tr("shape.not_positive", o=min(outs))
         head = tr("shape.conv_formula" if kind == "conv" else "shape.transposed_formula")
