@@ -47,6 +47,7 @@ def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]], float_f
 
 
 def write_csv(path: str | os.PathLike, header: Sequence[object], rows: Iterable[Sequence[object]],
-              float_format: str = ".6g") -> Path:
-    """Write the table to ``path`` atomically (UTF-8)."""
-    return atomic_write_bytes(path, csv_text(header, rows, float_format).encode("utf-8"))
+              float_format: str = ".6g", encoding: str = "utf-8") -> Path:
+    """Write the table to ``path`` atomically; ``utf-8-sig`` for files meant for a spreadsheet
+    (its byte-order mark makes spreadsheets read accented text right)."""
+    return atomic_write_bytes(path, csv_text(header, rows, float_format).encode(encoding))

@@ -1,26 +1,21 @@
 """A session's exercise results and their CSV export.
 
 The file is opened by teachers in a spreadsheet, and one column holds whatever a
-student typed: every field is quoted, and a cell starting with ``= + - @`` (or a tab
-or carriage return) gets a leading apostrophe so no spreadsheet runs it as a formula
-(CSV injection). Written atomically, UTF-8 with a byte-order mark so spreadsheets
-read the accents of French answers.
+student typed, so it goes through :mod:`aeviz.core.csv_safe` (quoted, formula cells
+neutralised, atomic), with a byte-order mark so spreadsheets read French accents.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from .persist import atomic_write_bytes
+from .csv_safe import csv_text, write_csv
 
-__all__ = ["Result", "COLUMNS", "results_csv", "write_results_csv", "neutralise"]
+__all__ = ["Result", "COLUMNS", "results_csv", "write_results_csv"]
 
 COLUMNS = ("kind", "seed", "level", "answer_given", "right", "seconds")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -33,21 +28,14 @@ class Result:
     seconds: float
 
 
-def neutralise(text: str) -> str:
-    """Text a spreadsheet shows as text, never evaluates."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def results_rows(results) -> list[list[object]]:
+    return [[r.kind, r.seed, r.level, r.answer_given.replace("\n", " "), 1 if r.right else 0, round(r.seconds, 1)]
+            for r in results]
 
 
 def results_csv(results) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for r in results:
-        kind, seed, level, given, right, seconds = astuple(r)
-        writer.writerow([neutralise(str(kind)), seed, level, neutralise(given.replace("\n", " ")),
-                         1 if right else 0, f"{seconds:.1f}"])
-    return out.getvalue()
+    return csv_text(COLUMNS, results_rows(results))
 
 
 def write_results_csv(path: str | os.PathLike, results) -> Path:
-    return atomic_write_bytes(path, results_csv(results).encode("utf-8-sig"))
+    return write_csv(path, COLUMNS, results_rows(results), encoding="utf-8-sig")
