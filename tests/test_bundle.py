@@ -29,7 +29,7 @@ def test_frozen_self_test_passes_offscreen(tmp_path):
 
 
 def test_frozen_bundle_holds_the_resources_but_not_the_readme_screenshot():
-    resources = FROZEN.parent / "_internal" / "resources"
+    resources = FROZEN.parent / "_internal" / "aeviz" / "resources"  # where a wheel puts them too
     source = ROOT / "resources"
     expected = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()} - {"screenshot.png"}
     bundled = {p.relative_to(resources).as_posix() for p in resources.rglob("*") if p.is_file()}
