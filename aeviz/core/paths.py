@@ -65,7 +65,8 @@ def config_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """Directory for the user's own files."""
+    """Directory for files the user makes and keeps (nothing is written there yet: the logs and the
+    cache have their own folders); ``AEVIZ_DATA_DIR`` when set."""
     override = os.environ.get("AEVIZ_DATA_DIR")
     return Path(override) if override else _user_dirs().user_data_path
 
