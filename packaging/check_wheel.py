@@ -58,6 +58,7 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="aeviz-wheel-check-"))
     times = {}
+    begin = time.perf_counter()
     try:
         start = time.perf_counter()
         # The command for the wheel, then the sdist; both isolated builds from the checkout.
@@ -90,9 +91,11 @@ def main() -> int:
                if key not in ("PYTHONPATH", "AEVIZ_RESOURCES_DIR", "VIRTUAL_ENV")}
         env.update(QT_QPA_PLATFORM="offscreen", AEVIZ_CONFIG_DIR=str(work / "config"),
                    AEVIZ_DATA_DIR=str(work / "data"))
+        start = time.perf_counter()
         where = subprocess.run([str(venv_program(venv, "python")), "-c",
                                 "from aeviz.core.paths import resources_dir; print(resources_dir())"],
                                cwd=work, env=env, capture_output=True, text=True, check=True).stdout.strip()
+        times["where the installed app finds its resources"] = time.perf_counter() - start
         if not Path(where).resolve().is_relative_to(venv.resolve()):
             print(f"check_wheel: the installed app reads its resources from {where}, not from the venv",
                   file=sys.stderr)
@@ -116,6 +119,7 @@ def main() -> int:
             print(f"check_wheel: kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+        print(f"check_wheel: {time.perf_counter() - begin:.0f} s in all")
 
 
 if __name__ == "__main__":
