@@ -174,10 +174,10 @@ def main() -> int:
     print()
     print(f"aeviz {version()} bundle: {APP_DIR.relative_to(ROOT)}/")
     print(f"  build time (PyInstaller): {build_time:.0f} s")
-    print(f"  folder size:              {human(folder_size)}   (target <= 600 MB)")
+    print(f"  folder size:              {human(folder_size)}   (target <= 550 MB)")
     if archive:
         print(f"  archive:                  {archive.relative_to(ROOT)}  {human(archive.stat().st_size)}"
-              f"   (target <= 230 MB; packed in {pack_time:.0f} s)")
+              f"   (target <= 160 MB; packed in {pack_time:.0f} s)")
     print("  ten largest files:")
     for size, name in largest_files(APP_DIR):
         print(f"    {size / 1e6:8.1f} MB  {name}")

@@ -29,9 +29,32 @@ def test_frozen_self_test_passes_offscreen(tmp_path):
 
 
 def test_frozen_bundle_holds_the_resources_but_not_the_readme_screenshot():
-    resources = FROZEN.parent / "_internal" / "resources"
+    resources = FROZEN.parent / "_internal" / "aeviz" / "resources"  # where a wheel puts them too
     source = ROOT / "resources"
     expected = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()} - {"screenshot.png"}
     bundled = {p.relative_to(resources).as_posix() for p in resources.rglob("*") if p.is_file()}
     assert expected <= bundled, f"missing from the bundle: {sorted(expected - bundled)}"
     assert "screenshot.png" not in bundled
+
+
+def test_frozen_app_trains_on_an_image_folder_in_every_accepted_format(tmp_path):
+    """Pillow's core is stripped in the bundle: it must still read every format the loader accepts."""
+    import numpy as np
+    from PIL import Image
+
+    from aeviz.core.datasets import _IMAGE_SUFFIXES
+
+    rng = np.random.default_rng(0)
+    for label in ("cercles", "croix"):
+        folder = tmp_path / "images" / label
+        folder.mkdir(parents=True)
+        for number, suffix in enumerate(sorted(_IMAGE_SUFFIXES)):
+            Image.fromarray((rng.random((32, 32)) * 255).astype(np.uint8)).save(folder / f"{number}{suffix}")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", AEVIZ_CONFIG_DIR=str(tmp_path / "config"),
+               AEVIZ_DATA_DIR=str(tmp_path / "data"))
+    proc = subprocess.run([str(FROZEN), "train", "--dataset", str(tmp_path / "images"), "--epochs", "1",
+                           "--val-fraction", "0", "--out", str(tmp_path / "m.aeviz"), "--quiet"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{2 * len(_IMAGE_SUFFIXES)} training / 0 validation images" in proc.stdout, proc.stdout
+    assert (tmp_path / "m.aeviz").stat().st_size > 0

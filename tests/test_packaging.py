@@ -1,9 +1,13 @@
-"""Platform files of the installer agree with the code (cheap checks, no build)."""
+"""Platform files of the installer and pyproject's package layout agree with the code (cheap
+checks, no build). The wheel itself is built and installed into a fresh virtual environment by
+packaging/check_wheel.py, which .ci/run runs."""
 
 from __future__ import annotations
 
 import configparser
+import fnmatch
 import re
+import tomllib
 from pathlib import Path
 
 from aeviz import __version__
@@ -51,3 +55,25 @@ def test_window_icon_is_set(qapp):
     app = create_application()
     assert not app.windowIcon().isNull()
     assert app.windowIcon().availableSizes()
+
+
+def _setuptools_config() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+
+
+def test_every_package_is_listed_in_pyproject():
+    """The resources mapping rules out packages.find, so a new subpackage must be added by hand."""
+    on_disk = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "aeviz").rglob("__init__.py")}
+    listed = set(_setuptools_config()["packages"])
+    assert on_disk - listed == set(), "add these packages to [tool.setuptools] packages in pyproject.toml"
+    assert listed - on_disk == {"aeviz.resources"}
+
+
+def test_package_data_covers_every_resource_but_the_readme_screenshot():
+    config = _setuptools_config()
+    resources = ROOT / config["package-dir"]["aeviz.resources"]
+    patterns = config["package-data"]["aeviz.resources"]
+    files = {p.relative_to(resources).as_posix() for p in resources.rglob("*") if p.is_file()}
+    uncovered = {name for name in files if not any(fnmatch.fnmatch(name, pattern) for pattern in patterns)}
+    assert uncovered == {"screenshot.png"}
+    assert any(name.startswith("datasets/mnist/") for name in files)

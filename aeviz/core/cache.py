@@ -1,6 +1,6 @@
 """A small on-disk cache for computed results (curves, spectra, accuracies).
 
-Entries live under ``data_dir()/cache/<namespace>/`` and are named by a hash of the
+Entries live under ``paths.cache_dir()/<namespace>/`` and are named by a hash of the
 parameters that produced them, so changing a setting never returns a stale result.
 Only JSON and ``.npz`` (loaded with ``allow_pickle=False``) are used: nothing is ever
 unpickled. Writes are atomic; a missing, truncated or otherwise unreadable entry
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .paths import data_dir
+from . import paths
 from .persist import atomic_write, atomic_write_json
 
 __all__ = ["cache_dir", "cache_key", "cache_path", "load_json", "save_json", "load_npz", "save_npz"]
@@ -29,7 +29,7 @@ CACHE_VERSION = 1
 
 
 def cache_dir(namespace: str) -> Path:
-    return data_dir() / "cache" / namespace
+    return paths.cache_dir() / namespace
 
 
 def cache_key(params: dict[str, Any]) -> str:

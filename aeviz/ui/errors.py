@@ -1,6 +1,6 @@
 """An unexpected exception never kills the app: it is logged and explained.
 
-The log file lives in the user's data directory. The dialog says what happened in
+The log file lives in the user's log directory. The dialog says what happened in
 one sentence and keeps the traceback in its (selectable, copyable) details.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from aeviz.core.paths import data_dir
+from aeviz.core.paths import log_dir, migrate_user_files
 from aeviz.ui.i18n import add_strings, tr
 
 add_strings({
@@ -33,11 +33,15 @@ _log = logging.getLogger("aeviz")
 
 
 def log_file() -> Path:
-    return data_dir() / "logs" / "aeviz.log"
+    return log_dir() / "aeviz.log"
 
 
 def setup_logging() -> Path | None:
-    """Log to a rotating file in the data directory; None when it cannot be written."""
+    """Log to a rotating file in the log directory; None when it cannot be written.
+
+    First moves the logs and the cache from where earlier versions kept them (the log folder
+    itself may have changed), then logs what moved."""
+    moved = migrate_user_files()
     path = log_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +52,8 @@ def setup_logging() -> Path | None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    for sentence in moved:
+        _log.info("user files: %s", sentence)
     return path
 
 
