@@ -1,0 +1,40 @@
+"""How many CPU threads torch trains with, and how its OpenMP threads wait (no torch import here).
+
+One rule for the training page and ``aeviz train``; the measurements behind it are in
+bench/training_gui.py's closing note (issue 16).
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["usable_cores", "default_threads", "configure_openmp"]
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its affinity mask, e.g. under taskset or a container limit)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity API in os
+        return os.cpu_count() or 1
+
+
+def default_threads(cores: int) -> int:
+    """Both cores of a 2-core laptop; all cores but one from 3 cores up.
+
+    Measured on a 2-core machine (bench/threads.py, bench/training_gui.py): two threads train
+    1.2-1.4× faster than one when the machine is otherwise idle, and the GUI's redraws (a few %
+    of one core) still fit; from three cores up one core is left to the window and the rest of
+    the system, as before (more cores could not be measured here).
+    """
+    return max(1, cores if cores <= 2 else cores - 1)
+
+
+def configure_openmp() -> None:
+    """Make torch's idle OpenMP threads sleep instead of spinning (unless the user chose otherwise).
+
+    Must run before torch is imported: OpenMP reads ``OMP_WAIT_POLICY`` once, when its library
+    loads. A spinning thread burns the core another thread of the app (or another program)
+    needs, and a parallel region then waits for a descheduled teammate.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
