@@ -274,16 +274,17 @@ class Trainer:
             self.model.train(was_training)
         return total / x.shape[0]
 
-    @torch.no_grad()
     def _preview(self) -> np.ndarray | None:
         """Reconstructions of the preview images, straight from the training model.
 
         No switch to eval mode and back (two recursive ``train()`` calls, ~40 % of a preview):
         no model kind has a layer that behaves differently in training (tests/test_models.py).
+        Inference mode skips autograd's bookkeeping, a little cheaper than ``no_grad``.
         """
         if self.x_preview is None or not self.previews_wanted:
             return None
-        out = self.model(self.x_preview).clamp_(0.0, 1.0).cpu().numpy()
+        with torch.inference_mode():
+            out = self.model(self.x_preview).clamp_(0.0, 1.0).cpu().numpy()
         return out[:, 0] if out.shape[1] == 1 else out
 
     def _snapshot(self, train_loss, val_loss, rate, **kw) -> Snapshot:
