@@ -65,7 +65,7 @@ def resolve_device(name: str = "cpu") -> torch.device:
 EXPLOSION_FACTOR = 1e4
 
 #: The weights a divergence puts back are refreshed at most this often (and at every epoch end).
-#: Checking and copying them at every snapshot (~0.15 s) cost about 3 % of an epoch; restoring
+#: Checking and copying them at every snapshot (~0.15 s) cost about 5 % of an epoch; restoring
 #: weights a second older makes no difference to someone who picked a bad learning rate.
 GOOD_STATE_EVERY_S = 1.0
 

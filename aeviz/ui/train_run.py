@@ -83,8 +83,8 @@ class TrainRun(QObject):
             preview_in = noisy_preview(d.preview, train_config.noise, train_config.seed)
             warm_up_optimizers()  # no-op once done (usually by the app's warm-up thread)
             trainer = Trainer(m, d.train, train_config, val_data=d.val, preview_images=preview_in)
+            holder.trainer = trainer  # then read the flag: set_previews_wanted sets it, then reads the trainer
             trainer.previews_wanted = self.previews_wanted
-            holder.trainer = trainer
             yield ("trainer", trainer, m, preview_in)
             if holder.pause.is_set():
                 trainer.request_stop()
