@@ -22,10 +22,12 @@ def usable_cores() -> int:
 def default_threads(cores: int) -> int:
     """Both cores of a 2-core laptop; all cores but one from 3 cores up.
 
-    Measured on a 2-core machine (bench/threads.py, bench/training_gui.py): two threads train
-    1.2-1.4× faster than one when the machine is otherwise idle, and the GUI's redraws (a few %
-    of one core) still fit; from three cores up one core is left to the window and the rest of
-    the system, as before (more cores could not be measured here).
+    Measured on a 2-core machine (issue 16): quiet, two threads trained 1.22-1.39× faster than
+    one and the window stayed fluid (event-loop p99 11.6 ms); with other programs busy, two
+    passive threads (see :func:`configure_openmp`) did 0.8-2.5× one thread (bench/threads.py),
+    while more threads than cores was always slower (0.8-0.9× on 1 core). From three cores up
+    one core is left to the window and the rest of the system, as before: more cores could not
+    be measured here.
     """
     return max(1, cores if cores <= 2 else cores - 1)
 
