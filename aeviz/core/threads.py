@@ -1,7 +1,7 @@
 """How many CPU threads torch trains with, and how its OpenMP threads wait (no torch import here).
 
-One rule for the training page and ``aeviz train``; the measurements behind it are in
-bench/training_gui.py's closing note (issue 16).
+One rule for the training page and ``aeviz train``; the measurements behind it come from
+bench/threads.py and bench/training_gui.py (issue 16's closing note).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ def default_threads(cores: int) -> int:
 
     Measured on a 2-core machine (issue 16): quiet, two threads trained 1.22-1.39× faster than
     one and the window stayed fluid (event-loop p99 11.6 ms); with other programs busy, two
-    passive threads (see :func:`configure_openmp`) did 0.8-2.5× one thread (bench/threads.py),
-    while more threads than cores was always slower (0.8-0.9× on 1 core). From three cores up
+    passive threads (see :func:`configure_openmp`) did 0.77-4.9× one thread (bench/threads.py;
+    noisy: two runnable threads also get a bigger share of a busy machine), while more threads
+    than cores was always slower (0.79-0.93× on 1 core). From three cores up
     one core is left to the window and the rest of the system, as before: more cores could not
     be measured here.
     """
