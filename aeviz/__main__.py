@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from aeviz.core.threads import configure_openmp
+
+    configure_openmp()  # before anything imports torch (the GUI's warm-up thread, aeviz train)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is not None:

@@ -1,23 +1,31 @@
-"""Live training in the GUI versus a plain loop: throughput ratio, event-loop lateness, epoch time.
+"""Live training in the GUI versus a plain loop: throughput ratios, event-loop lateness, redraw rates.
 
-Run from the repository root (offscreen, ~1-2 min on the shared 2-core machine)::
+Run from the repository root (offscreen; about 40 s per rep at 1 thread on a 2-core machine)::
 
-    python bench/training_gui.py                  # full MNIST (60k), 2 epochs in the GUI
-    python bench/training_gui.py --limit 20000 --epochs 3
+    python bench/training_gui.py --threads 1 --reps 3
+    python bench/training_gui.py --threads 2 --reps 3
+    python bench/training_gui.py --threads 2 --reps 1 --limit 20000 --epochs 1   # a quick look
 
-In one process it measures, for the MLP autoencoder 784-256-64-2 (Adam, batch 128,
-MSE, the page's default thread count):
+Each rep measures, in this order and in this one process, for the MLP autoencoder
+784-256-64-2 (Adam, batch 128, MSE) on the full MNIST training set:
 
-1. samples/s of a plain torch loop over the same model and data (no Trainer, no GUI),
-   measured before and after the GUI run (their mean is the reference);
-2. samples/s of the core Trainer driven as the page drives it, without GUI;
-3. samples/s of the real training page, shown offscreen at 1440×900, with its loss
-   curves, reconstructions and progress bar updating live (wall clock between the
-   first snapshot and the end, as the GUI receives them) — and the ratio (target ≥ 0.95);
-4. the GUI event loop's lateness during that run: a 10 ms precise QTimer records how
-   late each tick fires (target p99 ≤ 30 ms);
-5. the epoch times of the GUI run (full MNIST with the default --limit), how many times
-   the reconstructions were redrawn per second, and how many live models were published.
+1. a plain torch loop over the same model, data and number of steps: no Trainer, no GUI;
+2. the core Trainer driven exactly as the page drives it (the form's TrainConfig: snapshots
+   with reconstructions every 0.15 s, a model copy every 2 s, validation at each epoch end),
+   without any GUI;
+3. the real training page, shown offscreen at 1440×900, training live with its curves,
+   reconstructions and progress bar (wall clock between the first and the last snapshot
+   the GUI receives), while a 10 ms precise QTimer records how late it fires;
+4. the plain loop again.
+
+The reference of a rep is the mean of its two plain loops, so a machine that gets busier or
+quieter during the rep shows as a gap between them (printed). The summary gives min / median /
+max over the reps of headless / plain and GUI / plain (targets ≥ 0.97 and ≥ 0.95), the
+lateness p50 / p99 / max (target p99 ≤ 30 ms) and how often the reconstructions and the
+curves were really redrawn (targets ≥ 5/s and ≥ 1/s).
+
+The thread count is applied the way the app applies it: ``OMP_WAIT_POLICY`` from
+:func:`aeviz.core.threads.configure_openmp` before torch is imported (``--wait-policy`` overrides).
 """
 
 from __future__ import annotations
@@ -28,55 +36,66 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+BATCH = 128
 
 
-def plain_loop(x: torch.Tensor, steps: int, batch: int, threads: int) -> float:
-    """The reference: the same model and optimizer, nothing else (samples/s)."""
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: the app's default)")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--limit", type=int, default=60000, help="training images (default: full MNIST)")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--wait-policy", choices=("PASSIVE", "ACTIVE", "unset"), default=None,
+                    help="OMP_WAIT_POLICY (default: what the app sets)")
+    return ap.parse_args(argv)
+
+
+def plain_loop(x, epochs: int, threads: int) -> float:
+    """The reference: the same model, optimizer and steps, nothing else (samples/s)."""
+    import torch
+
     from aeviz.core.models import ModelConfig, build_model
 
     torch.set_num_threads(threads)
     model = build_model(ModelConfig("mlp", 2, hidden=(256, 64)), seed=0)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, fused=True)
     gen = torch.Generator().manual_seed(0)
-    perm = torch.randperm(x.shape[0], generator=gen)
-    pos, start = 0, time.perf_counter()
-    for _ in range(steps):
-        if pos + batch > x.shape[0]:
-            perm, pos = torch.randperm(x.shape[0], generator=gen), 0
-        xb = x[perm[pos:pos + batch]]
-        pos += batch
-        loss = model.loss(xb, xb, "mse")
-        value = loss.item()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-    assert np.isfinite(value)
-    return steps * batch / (time.perf_counter() - start)
-
-
-def headless_trainer(data, steps: int, threads: int) -> float:
-    """The core Trainer as the page drives it (previews, model copies), without any GUI."""
-    from aeviz.core.models import ModelConfig, build_model
-    from aeviz.core.session import with_model_copies
-    from aeviz.core.training import TrainConfig, Trainer
-
-    model = build_model(ModelConfig("mlp", 2, hidden=(256, 64)), seed=0)
-    n = min(len(data.train), steps * 128)
-    trainer = Trainer(model, data.train.images[:n], TrainConfig(epochs=1, num_threads=threads, snapshot_every_s=0.1),
-                      preview_images=data.preview)
+    n = x.shape[0]
     start = time.perf_counter()
-    for _ in with_model_copies(trainer.run(), model, 2.0):
-        pass
-    return n / (time.perf_counter() - start)
+    for _ in range(epochs):
+        perm = torch.randperm(n, generator=gen)
+        for pos in range(0, n, BATCH):
+            xb = x[perm[pos:pos + BATCH]]
+            loss = model.loss(xb, xb, "mse")
+            value = loss.item()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+    elapsed = time.perf_counter() - start
+    assert value == value
+    return epochs * n / elapsed
+
+
+def headless_trainer(data, config) -> float:
+    """The core Trainer as the page drives it, timed like the GUI run (first to last snapshot)."""
+    from aeviz.core.models import ModelConfig, build_model
+    from aeviz.core.session import noisy_preview, with_model_copies
+    from aeviz.core.training import Trainer
+    from aeviz.ui.train_run import COPY_EVERY_S
+
+    model = build_model(ModelConfig("mlp", 2, hidden=(256, 64)), seed=config.seed)
+    trainer = Trainer(model, data.train, config, val_data=data.val,
+                      preview_images=noisy_preview(data.preview, config.noise, config.seed))
+    marks = [(time.perf_counter(), snap.step) for snap, _copy in with_model_copies(trainer.run(), model, COPY_EVERY_S)]
+    (t0, s0), (t1, s1) = marks[0], marks[-1]
+    return (s1 - s0) * BATCH / (t1 - t0)
 
 
 class Lateness:
-    """A 10 ms timer that records how late it fires."""
+    """A 10 ms precise timer that records how late it fires (ms)."""
 
     def __init__(self):
         from PySide6.QtCore import Qt, QTimer
@@ -86,7 +105,7 @@ class Lateness:
         self.timer.setTimerType(Qt.PreciseTimer)
         self.timer.setInterval(10)
         self.timer.timeout.connect(self.tick)
-        self.last = None
+        self.last = 0.0
 
     def start(self):
         self.last = time.perf_counter()
@@ -101,16 +120,80 @@ class Lateness:
         self.timer.stop()
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--limit", type=int, default=60000, help="training images (default: full MNIST)")
-    ap.add_argument("--epochs", type=int, default=2)
-    args = ap.parse_args(argv)
+class Counter:
+    """Counts calls of one method of one object (GUI thread only), then calls it."""
 
+    def __init__(self, obj, name: str):
+        self.n = 0
+        original = getattr(obj, name)
+
+        def counting(*args, **kwargs):
+            self.n += 1
+            return original(*args, **kwargs)
+
+        setattr(obj, name, counting)
+
+
+def gui_run(app, page, state) -> dict:
+    """One live run on the page from a fresh model; throughput, lateness, redraw counts."""
     from PySide6.QtCore import QEventLoop
+
+    page.on_reset()
+    marks: list[tuple[float, int]] = []
+    recon = Counter(page.previews, "set_output")
+    curves = Counter(page.curves.train_line, "setData")
+    published = [0]
+
+    def mark(snap):  # TrainRun emits on the GUI thread
+        marks.append((time.perf_counter(), snap.step))
+
+    def count_published():
+        published[0] += 1
+
+    page.run.snapshot.connect(mark)
+    state.models.live_model_changed.connect(count_published)
+    late = Lateness()
+    loop = QEventLoop()
+    page.run.ended.connect(loop.quit)
+    late.start()
+    cpu = time.thread_time()
+    page.on_start()
+    loop.exec()
+    cpu = time.thread_time() - cpu
+    late.stop()
+    page.run.snapshot.disconnect(mark)
+    page.run.ended.disconnect(loop.quit)
+    state.models.live_model_changed.disconnect(count_published)
+    (t0, s0), (t1, s1) = marks[0], marks[-1]
+    seconds = t1 - t0
+    return {"rate": (s1 - s0) * BATCH / seconds, "seconds": seconds, "snapshots": len(marks),
+            "late": late.late, "recon_per_s": recon.n / seconds, "curves_per_s": curves.n / seconds,
+            "published": published[0], "gui_cpu": cpu / seconds, "val_loss": page.history[-1]["val_loss"]}
+
+
+def summary(name: str, values) -> str:
+    import numpy as np
+
+    v = np.asarray(values, float)
+    return f"{name:<28} {v.min():8.3f} {np.median(v):8.3f} {v.max():8.3f}"
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from aeviz.core.threads import configure_openmp, default_threads, usable_cores
+
+    if args.wait_policy == "unset":
+        os.environ.pop("OMP_WAIT_POLICY", None)
+    elif args.wait_policy:
+        os.environ["OMP_WAIT_POLICY"] = args.wait_policy
+    else:
+        configure_openmp()
+    threads = args.threads or default_threads(usable_cores())
+
+    import numpy as np
+    import torch
     from PySide6.QtWidgets import QApplication
 
-    from aeviz.core.constants import default_num_threads
     from aeviz.core.session import DataSpec, load_training_data
     from aeviz.ui.app_state import AppState
     from aeviz.ui.pages.training import TrainingPage
@@ -120,17 +203,12 @@ def main(argv=None) -> int:
     state = AppState(Settings(language="en"))
     state.persist = False
     state.apply_font()
-    threads = default_num_threads()
     data = load_training_data(DataSpec(limit=args.limit))
     x = torch.from_numpy(data.train.as_float()).reshape(-1, 1, 28, 28)
-    steps = min(1500, args.epochs * (len(x) // 128))
-    print(f"torch {torch.__version__}, {threads} torch thread(s) (cores - 1), {len(x)} MNIST training images, "
-          f"MLP 784-256-64-2, Adam, batch 128", flush=True)
-    plain_loop(x, 50, 128, threads)  # warm-up (also imports the optimizer machinery)
-    before = plain_loop(x, steps, 128, threads)
-    print(f"plain loop (before): {before:,.0f} samples/s", flush=True)
-    headless = headless_trainer(data, steps, threads)
-    print(f"headless Trainer (snapshots with previews every 0.1 s, no GUI): {headless:,.0f} samples/s", flush=True)
+    print(f"torch {torch.__version__}, {threads} torch thread(s) on {usable_cores()} usable core(s), "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}; {len(x)} MNIST images, "
+          f"{len(data.val)} for validation, {args.epochs} epochs; MLP 784-256-64-2, Adam, batch {BATCH}; "
+          f"load average {os.getloadavg()[0]:.2f}", flush=True)
 
     page = TrainingPage(state)
     page.resize(1440, 900)
@@ -141,50 +219,43 @@ def main(argv=None) -> int:
     page.form.hidden.setText("256, 64")
     page.form.epochs.setValue(args.epochs)
     page.form.threads.setValue(threads)
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while (page.run.data is None or page.run.data.spec.limit != args.limit) and time.time() < deadline:
         app.processEvents()
         time.sleep(0.01)
     page._apply_settled()
-    marks: list[tuple[float, int]] = []
-    redraws = [0]
-    published = [0]
-    original_set_output = page.previews.set_output
+    config = page.form.train_config()
+    assert config.num_threads == threads
 
-    def counting_set_output(images):
-        redraws[0] += 1
-        original_set_output(images)
-
-    page.previews.set_output = counting_set_output
-    page.run.snapshot.connect(lambda s: marks.append((time.perf_counter(), s.step)))  # GUI thread (Task re-emits)
-    state.models.live_model_changed.connect(lambda: published.__setitem__(0, published[0] + 1))
-    late = Lateness()
-    loop = QEventLoop()
-    page.run.ended.connect(loop.quit)
-    late.start()
-    t0 = time.perf_counter()
-    page.on_start()
-    loop.exec()
-    late.stop()
-    wall = time.perf_counter() - t0
-    page.grab().save(str(Path(os.environ.get("AEVIZ_BENCH_PNG", "/tmp/aeviz-training-gui.png"))))
-    (t_first, s_first), (t_last, s_last) = marks[0], marks[-1]
-    gui = (s_last - s_first) * 128 / (t_last - t_first)
-    after = plain_loop(x, steps, 128, threads)
-    print(f"plain loop (after):  {after:,.0f} samples/s", flush=True)
-    reference = (before + after) / 2
-    lateness = np.asarray(late.late)
-    epochs = [h["elapsed"] for h in page.history]
-    epoch_times = np.diff([0.0] + epochs)
-    print(f"GUI live training: {gui:,.0f} samples/s over {t_last - t_first:.1f} s "
-          f"({len(marks)} snapshots, {redraws[0] / (t_last - t_first):.1f} reconstruction redraws/s, "
-          f"{published[0]} live models published); ratio to the plain loop: {gui / reference:.3f} (target >= 0.95), "
-          f"to the headless Trainer: {gui / headless:.3f}")
-    print(f"GUI event-loop lateness (10 ms timer, {len(lateness)} ticks): median {np.median(lateness):.1f} ms, "
-          f"p99 {np.percentile(lateness, 99):.1f} ms (target <= 30), max {lateness.max():.1f} ms")
-    print(f"epoch time in the GUI, {len(x)} images: " + ", ".join(f"{t:.1f} s" for t in epoch_times)
-          + f" (wall {wall:.1f} s incl. data loading and validation)")
-    print(f"final validation loss {page.history[-1]['val_loss']:.4f}")
+    plain_loop(x[:128 * 50], 1, threads)  # warm-up: imports the optimizer machinery
+    rows = []
+    for rep in range(1, args.reps + 1):
+        before = plain_loop(x, args.epochs, threads)
+        headless = headless_trainer(data, config)
+        gui = gui_run(app, page, state)
+        after = plain_loop(x, args.epochs, threads)
+        reference = (before + after) / 2
+        late = np.asarray(gui["late"])
+        row = {"headless": headless / reference, "gui": gui["rate"] / reference, "p50": np.percentile(late, 50),
+               "p99": np.percentile(late, 99), "max": late.max(), "recon": gui["recon_per_s"],
+               "curves": gui["curves_per_s"], "gui_cpu": gui["gui_cpu"]}
+        rows.append(row)
+        print(f"rep {rep}: plain {before:,.0f} → {after:,.0f} samples/s (before → after the GUI run); "
+              f"headless Trainer {headless:,.0f} ({row['headless']:.3f}×); GUI {gui['rate']:,.0f} over "
+              f"{gui['seconds']:.1f} s ({row['gui']:.3f}×); lateness p50 {row['p50']:.1f} / p99 {row['p99']:.1f} / "
+              f"max {row['max']:.1f} ms; {row['recon']:.1f} reconstructions/s, {row['curves']:.2f} curve redraws/s, "
+              f"GUI thread busy {100 * gui['gui_cpu']:.1f} % of the run; {gui['snapshots']} snapshots, {gui['published']} live models published; "
+              f"validation loss {gui['val_loss']:.4f}; load average {os.getloadavg()[0]:.2f}", flush=True)
+    print(f"\n{'over ' + str(len(rows)) + ' reps':<28} {'min':>8} {'median':>8} {'max':>8}")
+    print(summary("headless / plain (>= 0.97)", [r["headless"] for r in rows]))
+    print(summary("GUI / plain (>= 0.95)", [r["gui"] for r in rows]))
+    print(summary("lateness p50 (ms)", [r["p50"] for r in rows]))
+    print(summary("lateness p99 (ms, <= 30)", [r["p99"] for r in rows]))
+    print(summary("lateness max (ms)", [r["max"] for r in rows]))
+    print(summary("reconstructions/s (>= 5)", [r["recon"] for r in rows]))
+    print(summary("curve redraws/s (>= 1)", [r["curves"] for r in rows]))
+    print(summary("GUI thread CPU (% of run)", [100 * r["gui_cpu"] for r in rows]))
+    page.grab().save(os.environ.get("AEVIZ_BENCH_PNG", "/tmp/aeviz-training-gui.png"))
     page.shutdown()
     page.close()
     return 0

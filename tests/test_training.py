@@ -209,3 +209,31 @@ def test_noise_spec_parsing():
             parse_noise_spec(bad)
     with pytest.raises(ValueError):
         NoiseConfig("gaussian", float("nan"))
+
+
+def test_previews_are_the_models_reconstructions_and_can_be_switched_off(small, val):
+    model = build_model(ModelConfig("conv", 4, hidden=(8, 8)), seed=0)
+    cfg = TrainConfig(epochs=1, batch_size=100, num_threads=1, snapshot_every_steps=2, snapshot_every_s=1e9)
+    trainer = Trainer(model, small, cfg, preview_images=val.images[:5])
+    snaps = run_all(trainer)
+    expected = reconstruct(model, val.images[:5])  # the oracle switches to eval mode and back
+    np.testing.assert_allclose(snaps[-1].preview, expected, atol=1e-6)
+    assert model.training
+
+    quiet = Trainer(build_model(ModelConfig("mlp", 2, hidden=(16,)), seed=0), small, cfg,
+                    preview_images=val.images[:5])
+    quiet.previews_wanted = False  # nobody looks at the page: no forward pass for pictures
+    assert all(s.preview is None for s in run_all(quiet))
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_weights_with_a_nan_or_inf_are_not_kept_as_good(small, bad):
+    model = build_model(ModelConfig("mlp", 2, hidden=(16,)), seed=0)
+    trainer = Trainer(model, small, TrainConfig(epochs=1, num_threads=1))
+    assert trainer._params_finite()
+    with torch.no_grad():
+        model.decoder[0].weight[3, 1] = bad
+    assert not trainer._params_finite()
+    step, state = trainer._good_state
+    trainer._save_good_state()
+    assert trainer._good_state == (step, state)  # the previous good weights stay

@@ -172,3 +172,50 @@ def test_user_data_failure_reverts_to_mnist(qtbot, page, tmp_path):
     qtbot.waitUntil(lambda: page.panel.message.isVisibleTo(page), timeout=5000)
     assert "cannot be used" in page.panel.message.text()
     assert page.form.source_id() == "mnist"
+
+
+def test_redraw_rates_reconstructions_every_tick_curves_every_slow_tick(page):
+    """The rates the page promises, counted without timing: ≥ 5 reconstructions and ≥ 1 curve
+    redraw per second of timer, and a snapshot (so new reconstructions) for every tick."""
+    from aeviz.core.training import Snapshot
+    from aeviz.ui.pages.training import REFRESH_MS, SLOW_EVERY
+
+    assert page.timer.interval() == REFRESH_MS
+    assert 1000 / REFRESH_MS >= 5 and 1000 / (REFRESH_MS * SLOW_EVERY) >= 1
+    assert page.form.train_config().snapshot_every_s <= REFRESH_MS / 1000
+    counts = {"recon": 0, "curves": 0}
+    set_output, set_data = page.previews.set_output, page.curves.train_line.setData
+
+    def counting_output(images):
+        counts["recon"] += 1
+        set_output(images)
+
+    def counting_data(*args, **kwargs):
+        counts["curves"] += 1
+        set_data(*args, **kwargs)
+
+    page.previews.set_output, page.curves.train_line.setData = counting_output, counting_data
+    page._ticks = 0
+    ticks = 4 * SLOW_EVERY
+    for i in range(ticks):
+        page._on_snapshot(Snapshot(epoch=1, epochs=2, step=i + 1, total_steps=1000, train_loss=0.1 - i / 1000,
+                                   val_loss=None, samples_per_s=1.0, elapsed=0.1 * i, eta_s=1.0,
+                                   preview=np.full((6, 28, 28), i / ticks, np.float32)))
+        page._tick()
+    assert counts == {"recon": ticks, "curves": 4}
+    assert abs(int(page.previews.output()[0, 0, 0]) - round(255 * (ticks - 1) / ticks)) <= 1  # the last one shown
+
+
+def test_no_reconstructions_while_the_page_is_hidden(qtbot, page):
+    page.show()
+    page.form.epochs.setValue(500)
+    page.on_start()
+    _train_until(qtbot, page, lambda: page.last_snap is not None and page.last_snap.preview is not None)
+    page.hide()  # another page was chosen, or the window minimised
+    assert not page.run.previews_wanted and not page.run.trainer.previews_wanted
+    step = page.last_snap.step
+    _train_until(qtbot, page, lambda: page.last_snap.step > step + 20 and page.last_snap.preview is None)
+    page.show()
+    _train_until(qtbot, page, lambda: page.last_snap.preview is not None)
+    page.on_stop()
+    _train_until(qtbot, page, lambda: not page.run.running())

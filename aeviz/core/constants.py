@@ -6,7 +6,7 @@ about a second to import), so what they need to know lives here.
 
 from __future__ import annotations
 
-import os
+from .threads import default_threads, usable_cores
 
 MODEL_KINDS = ("linear", "mlp", "conv", "vae")
 LATENT_RANGE = (1, 128)
@@ -14,9 +14,5 @@ BUNDLE_SUFFIX = ".aeviz"
 
 
 def default_num_threads() -> int:
-    """All cores but one, so the UI thread stays responsive."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, cores - 1)
+    """The torch thread count on this machine (the rule is :func:`aeviz.core.threads.default_threads`)."""
+    return default_threads(usable_cores())

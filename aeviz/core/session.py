@@ -33,6 +33,10 @@ __all__ = ["DATA_SOURCES", "DataSpec", "TrainingData", "load_training_data", "pi
 
 DATA_SOURCES = ("mnist", "folder", "idx")
 SUBSET_RANGE = (1000, 60000)
+#: MNIST validation images: a tenth of the subset, within these bounds. Each epoch ends with a
+#: forward pass over them; 2,000 fixed test images give the curve a standard error under 1 %,
+#: while the former 6,000 for the full set cost 3 % of the epoch (a third of a training sample each).
+MNIST_VAL_RANGE = (500, 2000)
 
 
 @dataclass(frozen=True)
@@ -100,14 +104,15 @@ def noisy_preview(preview: np.ndarray, noise: NoiseConfig | None, seed: int = 0)
 def load_training_data(spec: DataSpec, preview_count: int = 6) -> TrainingData:
     """Read the data of ``spec`` (raises DatasetError / ValueError with a message for the user).
 
-    MNIST validates on its test split (a tenth of the subset size, 500…10 000 images);
+    MNIST validates on its test split (a tenth of the subset size, within ``MNIST_VAL_RANGE``);
     user data keeps a stratified tenth of the subset for validation.
     """
     limit = int(spec.limit)
     if spec.source == "mnist":
         full = load_mnist("train")
         train = full.subset(limit, spec.seed)
-        val = load_mnist("test", limit=min(10000, max(500, limit // 10)), seed=spec.seed)
+        low, high = MNIST_VAL_RANGE
+        val = load_mnist("test", limit=min(high, max(low, limit // 10)), seed=spec.seed)
         name = f"MNIST ({len(train)})"
         total, skipped = len(full), 0
     else:

@@ -64,6 +64,11 @@ def resolve_device(name: str = "cpu") -> torch.device:
 #: with pixels in [0, 1] no sane model gets there (float32 overflow can take dozens of steps).
 EXPLOSION_FACTOR = 1e4
 
+#: The weights a divergence puts back are refreshed at most this often (and at every epoch end).
+#: Checking and copying them at every snapshot (~0.15 s) cost about 5 % of an epoch; restoring
+#: weights a second older makes no difference to someone who picked a bad learning rate.
+GOOD_STATE_EVERY_S = 1.0
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -194,6 +199,9 @@ class Trainer:
         self._best_loss = math.inf
         self.history: list[dict] = []
         self._good_state = (0, self._copy_state())
+        #: Reconstructions of the preview images ride on snapshots only while this is true: a
+        #: page that nobody looks at clears it (read once per snapshot, so no lock is needed).
+        self.previews_wanted = True
 
     # -- control --------------------------------------------------------------
     def request_stop(self) -> None:
@@ -236,7 +244,14 @@ class Trainer:
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
     def _params_finite(self) -> bool:
-        return all(bool(torch.isfinite(p).all()) for p in self.model.parameters())
+        """One sum per tensor: NaN and ±inf propagate through a sum (an overflowing sum of finite
+        weights only skips one checkpoint). ``torch.isfinite`` on every weight took ~4 ms here."""
+        with torch.no_grad():
+            return bool(torch.stack([p.sum() for p in self.model.parameters()]).isfinite().all())
+
+    def _save_good_state(self) -> None:
+        if self._params_finite():
+            self._good_state = (self.global_step, self._copy_state())
 
     @torch.no_grad()
     def evaluate(self, x=None, batch_size: int = 1000) -> float | None:
@@ -260,9 +275,17 @@ class Trainer:
         return total / x.shape[0]
 
     def _preview(self) -> np.ndarray | None:
-        if self.x_preview is None:
+        """Reconstructions of the preview images, straight from the training model.
+
+        No switch to eval mode and back (two recursive ``train()`` calls, ~40 % of a preview):
+        no model kind has a layer that behaves differently in training (tests/test_models.py).
+        Inference mode skips autograd's bookkeeping, a little cheaper than ``no_grad``.
+        """
+        if self.x_preview is None or not self.previews_wanted:
             return None
-        return reconstruct(self.model, self.x_preview)
+        with torch.inference_mode():
+            out = self.model(self.x_preview).clamp_(0.0, 1.0).cpu().numpy()
+        return out[:, 0] if out.shape[1] == 1 else out
 
     def _snapshot(self, train_loss, val_loss, rate, **kw) -> Snapshot:
         remaining = (self.total_steps - self.global_step) * self.config.batch_size
@@ -309,6 +332,7 @@ class Trainer:
         model.train()
         loss_sum, loss_n, samples, rate, busy = 0.0, 0, 0, 0.0, 0.0  # busy: training time since last snapshot
         t_prev = time.perf_counter()
+        good_at = t_prev  # when the weights a divergence restores were last saved
 
         def tick() -> None:
             nonlocal t_prev, busy
@@ -357,8 +381,9 @@ class Trainer:
                         or time.perf_counter() - t_prev + busy >= c.snapshot_every_s or val_due):
                     tick()
                     rate = self._update_rate(rate, samples, busy)
-                    if self._params_finite():
-                        self._good_state = (self.global_step, self._copy_state())
+                    if t_prev - good_at >= GOOD_STATE_EVERY_S:
+                        self._save_good_state()
+                        good_at = t_prev
                     snap = self._snapshot(loss_sum / loss_n, self.evaluate() if val_due else None, rate)
                     loss_sum, loss_n, samples, busy = 0.0, 0, 0, 0.0
                     yield snap
@@ -372,9 +397,9 @@ class Trainer:
             self._perm = None
             train_loss = self._epoch_loss_sum / max(1, self._epoch_loss_n)
             val_loss = self.evaluate()
-            if self._params_finite():
-                self._good_state = (self.global_step, self._copy_state())
+            self._save_good_state()
             tick()
+            good_at = t_prev
             self.history.append({"epoch": self.epoch, "step": self.global_step, "train_loss": train_loss,
                                  "val_loss": val_loss, "elapsed": round(self._elapsed, 3)})
             done = self.done

@@ -54,6 +54,7 @@ class TrainRun(QObject):
         self.data: TrainingData | None = None
         self.task: Task | None = None
         self._holder: _Holder | None = None
+        self.previews_wanted = True           # the page clears it while hidden: no reconstructions then
         self._load_task: Task | None = None
         self._old_loads: list[Task] = []   # replaced loads still finishing (stopped at shutdown too)
 
@@ -82,7 +83,8 @@ class TrainRun(QObject):
             preview_in = noisy_preview(d.preview, train_config.noise, train_config.seed)
             warm_up_optimizers()  # no-op once done (usually by the app's warm-up thread)
             trainer = Trainer(m, d.train, train_config, val_data=d.val, preview_images=preview_in)
-            holder.trainer = trainer
+            holder.trainer = trainer  # then read the flag: set_previews_wanted sets it, then reads the trainer
+            trainer.previews_wanted = self.previews_wanted
             yield ("trainer", trainer, m, preview_in)
             if holder.pause.is_set():
                 trainer.request_stop()
@@ -97,11 +99,19 @@ class TrainRun(QObject):
         trainer.set_learning_rate(lr)
         trainer.set_epochs(max(epochs, trainer.epoch + 1))
         trainer.config = replace(trainer.config, num_threads=threads)  # read by run() at start
+        trainer.previews_wanted = self.previews_wanted
 
         def work():
             yield from _drive(trainer, model)
 
         self._launch(work, holder)
+
+    def set_previews_wanted(self, wanted: bool) -> None:
+        """Reconstructions ride on snapshots only while someone can see them (a forward pass each)."""
+        self.previews_wanted = wanted
+        trainer = self._holder.trainer if self._holder is not None else self.trainer
+        if trainer is not None:
+            trainer.previews_wanted = wanted
 
     def pause(self) -> None:
         if self._holder is not None:

@@ -30,7 +30,9 @@ from aeviz.ui.widgets.run_panel import RunPanel, divergence_text, fmt_loss
 from aeviz.ui.widgets.train_form import TrainForm
 
 # Redraws hold the GIL and slow the training thread: reconstructions (one cheap drawImage)
-# every 150 ms, the plot and progress bar (pyqtgraph axes, ~10 ms) every 6th tick (0.9 s) only.
+# every 150 ms (6.7/s, the eye wants 5-7), the plot and progress bar (pyqtgraph axes, ~10 ms)
+# every 6th tick (0.9 s) only. The form asks the trainer for a snapshot as often as the fast
+# redraw, so each tick has new reconstructions to show.
 REFRESH_MS = 150
 SLOW_EVERY = 6
 
@@ -324,6 +326,14 @@ class TrainingPage(Page):
     def _tick(self) -> None:
         self._ticks += 1
         self.refresh(self._ticks % SLOW_EVERY == 0)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.run.set_previews_wanted(True)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.run.set_previews_wanted(False)  # another page, or the window minimised
 
     # --- bundles ------------------------------------------------------------------------------
     def open_bundle(self, path) -> bool:

@@ -63,8 +63,12 @@ add_strings({
     "tf.level": {"en": "Level", "fr": "Niveau"},
     "tf.device": {"en": "Computation", "fr": "Calcul"},
     "tf.threads": {"en": "CPU threads", "fr": "Threads CPU"},
-    "tf.threads_tip": {"en": "All cores but one by default, so the window stays responsive.",
-                       "fr": "Tous les cœurs sauf un par défaut, pour que la fenêtre reste fluide."},
+    "tf.threads_tip": {"en": "Threads that compute the training. By default both cores of a 2-core computer, "
+                             "all cores but one from 3 cores up: the fastest measured with the window staying fluid. "
+                             "Use fewer if other programs are busy at the same time.",
+                       "fr": "Threads qui calculent l'entraînement. Par défaut, les deux cœurs d'un ordinateur à "
+                             "2 cœurs, tous les cœurs sauf un à partir de 3 : le plus rapide mesuré, la fenêtre restant "
+                             "fluide. Mettez-en moins si d'autres programmes calculent en même temps."},
     "tf.dev": {"en": "Device", "fr": "Processeur"},
     "dev.cpu": {"en": "CPU", "fr": "CPU (processeur)"},
     "dev.cuda": {"en": "GPU (CUDA)", "fr": "GPU (CUDA)"},
