@@ -62,7 +62,7 @@ add_strings({
     "noise.salt_pepper": {"en": "Salt and pepper", "fr": "Poivre et sel"},
     "tf.level": {"en": "Level", "fr": "Niveau"},
     "tf.device": {"en": "Computation", "fr": "Calcul"},
-    "tf.threads": {"en": "CPU threads", "fr": "Threads CPU"},
+    "tf.threads": {"en": "CPU threads", "fr": "Fils d'exécution (CPU)"},
     "tf.threads_tip": {"en": "Threads that compute the training. By default both cores of a 2-core computer, "
                              "all cores but one from 3 cores up: the fastest measured with the window staying fluid. "
                              "Use fewer if other programs are busy at the same time.",
