@@ -46,7 +46,7 @@ add_strings({
     "latent.failed": {"en": "It did not work: {error}", "fr": "Cela n'a pas marché : {error}"},
     "latent.summary": {"en": "{model} — {n} images, code of {k} numbers. {view}",
                        "fr": "{model} — {n} images, code de {k} nombres. {view}"},
-    "latent.summary_pca": {"en": "Axes: PCA, {var:.0%} of the variance.", "fr": "Axes : ACP, {var:.0%} de la variance."},
+    "latent.summary_pca": {"en": "Axes: PCA, {var} of the variance.", "fr": "Axes : ACP, {var} de la variance."},
     "latent.summary_direct": {"en": "Axes: z1 and z2.", "fr": "Axes : z1 et z2."},
     "latent.summary_tsne": {"en": "t-SNE map: distances are only meaningful locally.",
                             "fr": "Carte t-SNE : seules les distances locales ont un sens."},
