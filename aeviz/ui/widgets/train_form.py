@@ -102,6 +102,7 @@ class TrainForm(QWidget, Translatable):
         self._combos: list[tuple[QComboBox, list[str]]] = []
         self._hidden_by_kind = dict(DEFAULT_HIDDEN)
         self.user_data: dict[str, tuple[str, str]] = {}  # source -> (path, labels_path) once validated
+        self._shown_data = None  # the TrainingData described under the source
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # --- data
@@ -216,6 +217,8 @@ class TrainForm(QWidget, Translatable):
                 combo.setItemText(i, tr(key))
         self._on_kind()
         self._update_data_row()
+        if self._shown_data is not None:
+            self.show_data(self._shown_data)
 
     def _emit_changed(self, *_args) -> None:
         self.changed.emit()
@@ -265,7 +268,8 @@ class TrainForm(QWidget, Translatable):
         self.data_info.setText(text)
 
     def show_data(self, data) -> None:
-        """What was loaded: size, classes, the split, unreadable files."""
+        """What was loaded: size, classes, the split, unreadable files (re-rendered on a language switch)."""
+        self._shown_data = data
         text = tr("train.data_info", name=data.name.split(" (")[0], total=data.total,
                   classes=len(data.train.class_names), train=len(data.train), val=len(data.val))
         self.set_data_info(text + (" " + tr("train.data_skipped", n=data.skipped) if data.skipped else ""))
