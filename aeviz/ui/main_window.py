@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # Created now: a status bar first created after the window is shown stays hidden, and the
+        # confirmation of an export ("Saved …") was written to an invisible bar.
+        self.statusBar()
         self._build_sidebar()
         self._build_menus()
         self.sidebar.currentItemChanged.connect(self._on_sidebar_changed)

@@ -97,7 +97,7 @@ class SourceMixin:
         self.model_combo.addItem(tr("latent.live"), ("live", None))
         for path in getattr(self, "_opened", []):
             self.model_combo.addItem(path.name, ("file", str(path)))
-        index = self.model_combo.findData(current) if current else 0
+        index = _index_of(self.model_combo, current) if current else 0
         self.model_combo.setCurrentIndex(max(0, index))
 
     def _fill_data_combo(self) -> None:
@@ -133,7 +133,7 @@ class SourceMixin:
             return False
         self._opened = [p for p in getattr(self, "_opened", []) if p != Path(name)] + [Path(name)]
         self._fill_model_combo()
-        self.model_combo.setCurrentIndex(self.model_combo.findData(("file", str(Path(name)))))
+        self.model_combo.setCurrentIndex(_index_of(self.model_combo, ("file", str(Path(name)))))
         self._use_model(bundle.model, bundle.config, Path(name).name)
         return True
 
@@ -176,3 +176,8 @@ class SourceMixin:
     def _is_live(self) -> bool:
         return (self.model_combo.currentData() or ("",))[0] == "live"
 
+
+def _index_of(combo, data) -> int:
+    """The row whose item data equals ``data``, or -1. (QComboBox.findData does not match the
+    Python tuples stored here: opening a file used to leave the model box blank.)"""
+    return next((i for i in range(combo.count()) if tuple(combo.itemData(i) or ()) == tuple(data)), -1)

@@ -23,6 +23,7 @@ from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.numbers import fmt_sig
 from aeviz.ui.pages.base import Page
 from aeviz.ui.train_run import TrainRun
+from aeviz.ui.widgets import enable
 from aeviz.ui.widgets.architecture import ArchitectureDrawing, LayersTable
 from aeviz.ui.widgets.bundle_bar import BundleBar
 from aeviz.ui.widgets.lab_layout import controls_column, scroll, vcol
@@ -258,7 +259,7 @@ class TrainingPage(Page):
         idle = not running and self._pending is None
         self.panel.set_buttons(key, idle, running and self._pending is None,
                                running or self.run.trainer is not None, self._trained() or running)
-        self.form.setEnabled(not running)
+        enable(self.form, not running, "why.running")
         self.files.set_busy(running, self.run.model is not None and (not running or self.last_copy is not None))
 
     # --- buttons ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QPushButton, QS
 
 from aeviz.ui.i18n import tr
 from aeviz.ui.numbers import DASH, fmt_int, fmt_percent, fmt_sig
-from aeviz.ui.widgets import Translatable
+from aeviz.ui.widgets import Translatable, enable
 from aeviz.ui.widgets import train_texts  # noqa: F401  (registers the strings used here)
 
 
@@ -95,9 +95,11 @@ class RunPanel(QWidget, Translatable):
         if start_key is not None:
             self._start_key = start_key
             self.start_button.setText(tr(start_key))
-        for button, on in ((self.start_button, can_start), (self.pause_button, can_pause),
-                           (self.stop_button, can_stop), (self.reset_button, can_reset)):
-            button.setEnabled(on)
+        running = can_stop and not can_start
+        enable(self.start_button, can_start, "why.running")
+        enable(self.pause_button, can_pause, "why.stopping" if running else "why.not_running")
+        enable(self.stop_button, can_stop, "why.no_run")
+        enable(self.reset_button, can_reset, "why.running" if running else "why.untrained")
 
     def set_banner(self, text: str) -> None:
         self.banner.setText(text)
