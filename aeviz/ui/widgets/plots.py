@@ -26,6 +26,10 @@ class LocalizedAxis(pg.AxisItem):
         return [localize(f"{int(text):,}" if re.fullmatch(r"-?\d+", text) else text)
                 for text in super().tickStrings(values, scale, spacing)]
 
+    def labelString(self) -> str:
+        """pyqtgraph's scale note "(x0.001)" in the same format: "(×0,001)" in French."""
+        return re.sub(r"\(x([-+.\de]+)\)", lambda m: f"(×{localize(m.group(1))})", super().labelString())
+
 
 class ThemedPlot(pg.PlotWidget):
     def __init__(self, state, parent=None):
