@@ -326,6 +326,8 @@ class LinearPage(Page):
         self.source.addItem(tr("linear.data_mnist"))
         self.source.setCurrentIndex(max(0, index))
         self.source.blockSignals(False)
+        for i in range(self.n_combo.count()):
+            self.n_combo.setItemText(i, fmt_int(self.n_combo.itemData(i)))
         for plot, key in self._line_names:
             plot.rename_line(self._names[key], tr(key))
             self._names[key] = tr(key)

@@ -271,6 +271,7 @@ class GridEditor(QWidget, Translatable):
         self.preset_combo.addItem(tr("grid.preset"))
         for key, _fn in self._presets:
             self.preset_combo.addItem(tr(key))
+        self._fill_table()  # cell numbers in the language's decimal separator
 
     def rescale(self) -> None:
         self.title.setFont(self.state.font(1.15, bold=True))
