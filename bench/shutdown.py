@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -147,29 +148,40 @@ def one_try(state: str, folder: Path, env: dict, timeout_s: float = 90.0) -> tup
     """(exit code, seconds from the close request to the process being gone, stderr tail)."""
     process = subprocess.Popen([sys.executable, "-c", CHILD, state, str(folder)], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    closing = []
+    closing, errors = [], []
 
-    def read():
+    def read_stdout():
         for line in process.stdout:
             if line.startswith("closing "):
                 closing.append(float(line.split()[1]))
             elif line.startswith(("driver failed", "state never reached")):
                 print("   ", line.strip(), flush=True)
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    readers = [threading.Thread(target=read_stdout, daemon=True),
+               threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)]  # a full pipe would block the child
+    for reader in readers:
+        reader.start()
     deadline = time.time() + timeout_s
     while process.poll() is None and time.time() < deadline:
         time.sleep(0.005)
     gone_at = time.time()
-    reader.join(1.0)
-    closing_at = closing[0] if closing else None
     if process.poll() is None:
+        stacks = _stacks(process.pid)
         process.kill()
         process.wait()
-        return -9, None, "killed: did not exit"
-    stderr = process.stderr.read()
-    return process.returncode, (gone_at - closing_at) if closing_at else None, stderr.strip()[-300:]
+        return -9, None, "killed: did not exit\n" + stacks
+    for reader in readers:
+        reader.join(1.0)
+    closing_at = closing[0] if closing else None
+    return process.returncode, (gone_at - closing_at) if closing_at else None, "".join(errors).strip()[-300:]
+
+
+def _stacks(pid: int) -> str:
+    """Where a hung child is stuck (py-spy, if installed)."""
+    if shutil.which("py-spy") is None:
+        return ""
+    result = subprocess.run(["py-spy", "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=30)
+    return result.stdout[-3000:]
 
 
 def child_env(private: Path) -> dict:
@@ -192,7 +204,9 @@ def run(states, tries: int, per_class: int, verbose: bool = False) -> dict:
                 if seconds is not None:
                     times.append(seconds)
                 if code != 0 and stderr:
-                    notes.append(stderr.splitlines()[-1])
+                    notes.append(stderr.splitlines()[0] if code == -9 else stderr.splitlines()[-1])
+                    if code == -9 or verbose:
+                        print(f"  {state}: exit {code}\n{stderr}", flush=True)
                 if verbose:
                     print(f"  {state}: exit {code}, {seconds if seconds is None else round(seconds, 3)} s", flush=True)
             results[state] = (codes, times, notes)
