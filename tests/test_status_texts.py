@@ -1,4 +1,4 @@
-"""Disabled buttons say why in their tooltip, in the current language, and exports confirm."""
+"""Texts that tell the state: disabled buttons say why, exports confirm, progress matches the plot."""
 
 import pytest
 import torch
@@ -56,3 +56,16 @@ def test_export_view_is_confirmed_in_the_status_bar(main_window, tmp_path, monke
     assert target.exists()
     assert str(target) in main_window.statusBar().currentMessage()
     assert main_window.statusBar().isVisible()
+
+
+def test_progress_after_training_further_counts_the_earlier_epochs(page, qtbot):
+    page.form.epochs.setValue(1)
+    page.panel.start_button.click()
+    qtbot.waitUntil(lambda: not page.run.running() and bool(page.history), timeout=60000)
+    assert page.panel.progress.format().startswith("Epoch 1/1")
+    assert page.panel.start_button.text() == "Train further"
+    page.panel.start_button.click()  # a second run of one epoch on the same model
+    qtbot.waitUntil(lambda: not page.run.running() and len(page.history) == 2, timeout=60000)
+    page.refresh()
+    assert page.curves.last_x() == pytest.approx(2.0)
+    assert page.panel.progress.format().startswith("Epoch 2/2"), page.panel.progress.format()
