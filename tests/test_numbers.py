@@ -62,3 +62,7 @@ def test_grid_cells_read_what_they_show(language):
     for v in (0.5, -2.25, 1234.0, 12345.0, 0.001):  # values fmt_num writes exactly
         assert parse_cell(N.fmt_num(v))[0] == pytest.approx(v), N.fmt_num(v)
     assert parse_cell("0,5")[0] == 0.5 and parse_cell("0.5")[0] == 0.5
+
+
+def test_progress_bars_write_percent_as_the_language_does(language):
+    assert N.percent_format() == ("%p\u202f%" if language == "fr" else "%p%")

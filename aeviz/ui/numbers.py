@@ -78,6 +78,11 @@ def fmt_percent(fraction, digits: int = 0) -> str:
     return f"{number}{NARROW_NBSP}%" if current_language() == "fr" else f"{number}%"
 
 
+def percent_format() -> str:
+    """A QProgressBar format: Qt's default "%p%" is English spacing; French writes "42 %"."""
+    return f"%p{NARROW_NBSP}%" if current_language() == "fr" else "%p%"
+
+
 def fmt_num(v) -> str:
     """A number as a student reads it: ``122``, ``0,11``, ``−2,5``; tiny values in scientific notation."""
     v = float(v)

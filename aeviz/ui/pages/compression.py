@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QPro
 from aeviz.core import compression as cp
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
+from aeviz.ui.numbers import percent_format
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.image_grid import ImageGrid
 from aeviz.ui.widgets.lab_layout import scroll, vcol, controls_column
@@ -229,6 +230,7 @@ class CompressionPage(Page):
 
     def retranslate(self) -> None:
         super().retranslate()
+        self.progress.setFormat(percent_format())
         for method in cp.METHODS:
             for plot in (self.mse_plot, self.psnr_plot):
                 plot.rename_line(self._names[method], tr(f"comp.{method}"))

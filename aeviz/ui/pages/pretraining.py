@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QLabel, QProgressBar, QPushButton, QSl
 from aeviz.core import pretraining as ptr
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
+from aeviz.ui.numbers import percent_format
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.lab_layout import vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
@@ -213,6 +214,7 @@ class PretrainingPage(Page):
 
     def retranslate(self) -> None:
         super().retranslate()
+        self.progress.setFormat(percent_format())
         index = self.encoder_combo.currentIndex()
         self.encoder_combo.blockSignals(True)
         self.encoder_combo.clear()
