@@ -64,3 +64,7 @@ def main_window(qtbot, app_state):
     qtbot.waitExposed(window)
     yield window
     window.close()
+    # Closing gives workers a short budget (the real app then ends the process); a test process
+    # lives on, so it waits here for work that could not stop in that budget.
+    from aeviz.ui import workers
+    workers.stop_all(timeout_ms=10000)

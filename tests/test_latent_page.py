@@ -227,3 +227,15 @@ def test_language_switch_retranslates(page, app_state):
     assert page.tab_pages[0].decoded.caption() == "Code décodé"
     assert "images, code de 2 nombres" in page.status.text()
     assert page.view_combo.currentText() == "z1, z2 tels quels"
+
+
+def test_an_opened_model_file_shows_in_the_model_box(page, tmp_path, qtbot):
+    from aeviz.core import bundle
+    from aeviz.core.models import ModelConfig, build_model
+
+    path = tmp_path / "mine.aeviz"
+    bundle.save(path, build_model(ModelConfig("mlp", 2, hidden=(32,)), seed=0))
+    assert page.open_path(str(path))
+    assert page.model_combo.currentText() == "mine.aeviz"
+    assert tuple(page.model_combo.currentData()) == ("file", str(path))
+    qtbot.waitUntil(lambda: not any(t.is_running() for t in workers.running_tasks()), timeout=20000)

@@ -19,7 +19,7 @@ import copy
 import threading
 import time
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -154,18 +154,23 @@ _warm_lock = threading.Lock()
 _warmed = False
 
 
-def warm_up_optimizers() -> None:
+def warm_up_optimizers(cancelled: Callable[[], bool] | None = None) -> bool:
     """Create Adam and SGD once: the first creation imports torch._dynamo (2-3 s on a laptop).
 
     The app calls it in its background warm-up thread so the first Start reacts at once;
     the training worker calls it too before building a Trainer. The lock makes sure only
     one thread runs that import: two threads importing torch._dynamo at the same time
-    can see half-initialised modules.
+    can see half-initialised modules. A caller that may be cancelled (the training worker,
+    when the window closes) passes ``cancelled``: it stops waiting for the lock and gets
+    False instead of blocking until the other thread's import is done.
     """
     global _warmed
-    with _warm_lock:
+    while not _warm_lock.acquire(timeout=0.05):
+        if cancelled is not None and cancelled():
+            return False
+    try:
         if _warmed:
-            return
+            return True
         p = [torch.nn.Parameter(torch.zeros(1))]
         for cls in (torch.optim.Adam, torch.optim.SGD):
             try:
@@ -173,6 +178,9 @@ def warm_up_optimizers() -> None:
             except (RuntimeError, TypeError, ValueError):
                 cls(p, lr=1e-3)
         _warmed = True
+        return True
+    finally:
+        _warm_lock.release()
 
 
 def with_model_copies(snapshots: Iterator, model: torch.nn.Module, every_s: float = 2.0) -> Iterator[tuple]:

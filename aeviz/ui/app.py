@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from PySide6.QtCore import QEvent, QObject, QtMsgType, QTimer, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
@@ -103,7 +104,7 @@ def make_state(app: QApplication, language: str | None, theme: str | None, zoom:
     return state, warning
 
 
-def run_gui(language=None, theme=None, zoom=None, presentation=None) -> int:
+def run_gui(language=None, theme=None, zoom=None, presentation=None) -> NoReturn:
     from aeviz.ui.main_window import MainWindow
 
     app = create_application()
@@ -120,7 +121,28 @@ def run_gui(language=None, theme=None, zoom=None, presentation=None) -> int:
     if os.environ.get("AEVIZ_QUIT_AFTER_PAINT"):  # bench/startup.py: report the first paint, then quit
         probe = FirstPaintProbe(window)
         probe.painted.connect(app.quit)
-    return app.exec()
+    code = app.exec()
+    end_process(code)
+
+
+def end_process(code: int) -> NoReturn:
+    """Leave at once once the window has closed (it has cancelled the workers and saved the settings).
+
+    A normal interpreter exit takes 2-4 s after a training run: its final garbage collection
+    walks the millions of objects torch._dynamo's import leaves behind (py-spy shows the main
+    thread in gc_collect_main). It can also abort: a worker that cannot be interrupted (a big
+    image folder being read, a t-SNE's first step) is still running when Python destroys its
+    QThread ("QThread: Destroyed while thread is still running", SIGABRT). Nothing is left to
+    save by then, and every write goes through a temporary file and a rename, so an
+    interrupted worker leaves at most a stray temporary file, never a half-written one.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # closed or absent (a windowed bundle has no console)
+            pass
+    os._exit(code)
 
 
 def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zoom=None,

@@ -6,12 +6,13 @@ signals (language, theme, scale). The main window is the only writer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from aeviz.ui import i18n, themes
 from aeviz.ui.model_hub import ModelHub
+from aeviz.ui.numbers import qlocale
 from aeviz.ui.settings import ZOOM_MAX, ZOOM_MIN, Settings
 
 ZOOM_STEPS = (0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
@@ -23,6 +24,7 @@ class AppState(QObject):
     theme_changed = Signal(str)
     scale_changed = Signal(float)
     presentation_changed = Signal(bool)
+    notice = Signal(str)  # a short confirmation for the status bar ("Saved …")
 
     def __init__(self, settings: Settings, base_point_size: float = 10.0, parent: QObject | None = None):
         super().__init__(parent)
@@ -32,7 +34,13 @@ class AppState(QObject):
         self.models = ModelHub(self)  # models shared between pages (the live training run)
         if not self.settings.language:
             self.settings.language = i18n.system_language()
-        i18n.set_language(self.settings.language)
+        self._use_language(self.settings.language)
+
+    @staticmethod
+    def _use_language(language: str) -> None:
+        """Strings and numbers (Qt's spin boxes too, through the default QLocale) in ``language``."""
+        i18n.set_language(language)
+        QLocale.setDefault(qlocale(language))
 
     # --- read side -------------------------------------------------------------------------
     @property
@@ -69,10 +77,14 @@ class AppState(QObject):
         return max(1, round(size * self.scale))
 
     # --- write side ------------------------------------------------------------------------
+    def notify(self, text: str) -> None:
+        """Confirm something the user did (an export, a save) in the window's status bar."""
+        self.notice.emit(text)
+
     def set_language(self, language: str) -> None:
         if language == self.settings.language:
             return
-        i18n.set_language(language)
+        self._use_language(language)
         self.settings.language = language
         self.language_changed.emit(language)
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 import locale
 import logging
 import os
+from numbers import Integral
 from typing import Mapping
 
 LANGUAGES = ("fr", "en")
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+#: (decimal separator, group separator): French "10 000,5" (narrow no-break space), English "10,000.5"
+NUMBER_SEPARATORS = {"fr": (",", "\u202f"), "en": (".", ",")}
 
 _catalog: dict[str, dict[str, str]] = {}
 _language = "en"
@@ -38,7 +41,11 @@ def add_strings(strings: Mapping[str, Mapping[str, str]]) -> None:
 
 
 def tr(key: str, **values: object) -> str:
-    """The text of ``key`` in the current language, with ``{name}`` fields filled in."""
+    """The text of ``key`` in the current language, with ``{name}`` fields filled in.
+
+    Integer values are written with the language's grouping (``10 000`` / ``10,000``);
+    other numbers must come formatted (aeviz.ui.numbers), since only the caller knows
+    how many digits make sense."""
     texts = _catalog.get(key)
     if texts is None:
         if os.environ.get("AEVIZ_STRICT_I18N"):
@@ -46,7 +53,13 @@ def tr(key: str, **values: object) -> str:
         _log.warning("unknown string key %r", key)
         return key
     text = texts[_language]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{name: _grouped(v) if isinstance(v, Integral) and not isinstance(v, bool) else v for name, v in values.items()})
+
+
+def _grouped(n: Integral) -> str:
+    return f"{int(n):,}".replace(",", NUMBER_SEPARATORS[_language][1]).replace("-", "\u2212")
 
 
 def has_key(key: str) -> bool:

@@ -20,6 +20,7 @@ from aeviz.core.persist import atomic_write_bytes
 from aeviz.ui import workers
 from aeviz.ui.app_state import AppState
 from aeviz.ui.i18n import LANGUAGE_NAMES, LANGUAGES, add_strings, tr
+from aeviz.ui.numbers import qlocale
 from aeviz.ui.pages import PAGES, PageSpec, spec_for
 from aeviz.ui.pages.base import Page
 from aeviz.ui.settings import save_settings
@@ -70,6 +71,8 @@ add_strings({
 })
 
 _log = logging.getLogger(__name__)
+NOTICE_MS = 8000  # how long a confirmation stays in the status bar
+CLOSE_BUDGET_MS = 250  # all waits for workers together, when the window closes
 
 
 class MainWindow(QMainWindow):
@@ -96,6 +99,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # Created now: a status bar first created after the window is shown stays hidden, and the
+        # confirmation of an export ("Saved …") was written to an invisible bar.
+        self.statusBar()
         self._build_sidebar()
         self._build_menus()
         self.sidebar.currentItemChanged.connect(self._on_sidebar_changed)
@@ -104,6 +110,7 @@ class MainWindow(QMainWindow):
         state.scale_changed.connect(self._on_scale_changed)
         state.theme_changed.connect(self._on_settings_changed)
         state.presentation_changed.connect(self._on_presentation_changed)
+        state.notice.connect(self.show_notice)
         self.retranslate()
         self._on_scale_changed(state.scale)
         self.show_page("home")
@@ -225,6 +232,7 @@ class MainWindow(QMainWindow):
 
     # --- reactions to the shared state --------------------------------------------------------
     def retranslate(self) -> None:
+        self.setLocale(qlocale())  # spin boxes of every page: decimal comma and grouping of the language
         self.setWindowTitle(tr("app.name"))
         for action, key in self._actions:
             action.setText(tr(key))
@@ -294,18 +302,23 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QMessageBox.warning(self, tr("action.export_png"), tr("export.failed", error=exc))
             return
-        self.statusBar().showMessage(tr("export.done", path=path), 8000)
+        self.show_notice(tr("export.done", path=path))
+
+    def show_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, NOTICE_MS)
 
     def show_about(self) -> None:
         QMessageBox.about(self, tr("about.title"), tr("about.text", version=__version__))
 
     # --- shutdown ----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:
-        for page in self.pages.values():
-            try:
-                page.shutdown()
-            except Exception:
-                _log.exception("page %s did not shut down cleanly", page.page_id)
-        workers.stop_all(timeout_ms=1000)
+        """Cancel every worker, wait for them within one short budget, save the settings."""
+        with workers.shutdown_deadline(CLOSE_BUDGET_MS):
+            for page in self.pages.values():
+                try:
+                    page.shutdown()
+                except Exception:
+                    _log.exception("page %s did not shut down cleanly", page.page_id)
+            workers.stop_all(timeout_ms=CLOSE_BUDGET_MS)
         self._on_settings_changed()
         super().closeEvent(event)

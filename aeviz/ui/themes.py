@@ -92,6 +92,7 @@ def apply_theme(app: QApplication, theme: str, scale: float = 1.0) -> None:
         f"QListWidget#sidebar::item {{ padding: 4px 6px; }}"
         f"QListWidget#sidebar::item:selected {{ background: {c.accent}; color: {text_on(c.accent)}; }}"
         + _scaled_controls_sheet(c, scale)
+        + (_outlined_controls_sheet(c, scale) if theme == "high-contrast" else "")
     )
 
 
@@ -105,4 +106,36 @@ def _scaled_controls_sheet(c: ThemeColors, scale: float) -> str:
         f" border: {px(2)}px solid {c.accent}; border-radius: {px(8)}px; }}"
         f"QSlider {{ min-height: {px(22)}px; }}"
         f"QCheckBox::indicator, QRadioButton::indicator {{ width: {px(14)}px; height: {px(14)}px; }}"
+    )
+
+
+def _outlined_controls_sheet(c: ThemeColors, scale: float) -> str:
+    """High contrast: every control draws its outline in the text colour.
+
+    Fusion derives its frame colour from the window colour (140 % darker): on a black
+    window, input fields, buttons and unticked boxes get black outlines on black, i.e.
+    none. A ticked box or radio button is filled with the accent colour."""
+    def px(value: float) -> int:
+        return max(1, round(value * scale))
+    line = f"{px(2)}px solid {c.border}"
+    inputs = "QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit, QTextEdit, QTableView, QTreeView"
+    focus = ", ".join(f"{w}:focus" for w in inputs.split(", ")) + ", QPushButton:focus"
+    return (
+        f"{inputs} {{ border: {line}; background: {c.panel}; color: {c.text}; padding: {px(2)}px; }}"
+        f"QPushButton {{ border: {line}; background: {c.panel}; color: {c.text}; padding: {px(4)}px {px(10)}px;"
+        f" border-radius: {px(4)}px; }}"
+        f"QPushButton:hover, QPushButton:pressed {{ background: #333333; }}"
+        f"QPushButton:disabled {{ border: {px(2)}px dashed {c.muted}; color: {c.muted}; }}"
+        f"{focus} {{ border-color: {c.accent}; }}"
+        f"QCheckBox::indicator, QGroupBox::indicator {{ border: {line}; background: {c.panel}; }}"
+        f"QRadioButton::indicator {{ border: {line}; background: {c.panel}; border-radius: {px(8)}px; }}"
+        f"QCheckBox::indicator:checked, QGroupBox::indicator:checked, QRadioButton::indicator:checked"
+        f" {{ background: {c.accent}; }}"
+        f"QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: {c.muted}; }}"
+        f"QGroupBox {{ border: {line}; border-radius: {px(4)}px; margin-top: {px(14)}px; padding-top: {px(6)}px; }}"
+        f"QGroupBox::title {{ subcontrol-origin: margin; left: {px(8)}px; padding: 0 {px(4)}px; }}"
+        f"QProgressBar {{ border: {line}; text-align: center; }}"
+        f"QProgressBar::chunk {{ background: {c.accent}; }}"
+        f"QTabBar::tab {{ border: {line}; padding: {px(4)}px {px(10)}px; margin-right: {px(2)}px; }}"
+        f"QTabBar::tab:selected {{ background: {c.accent}; color: {text_on(c.accent)}; }}"
     )

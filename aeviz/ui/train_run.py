@@ -29,12 +29,17 @@ class _Holder:
     def __init__(self):
         self.trainer: Trainer | None = None
         self.pause = threading.Event()
+        self.cancelled = threading.Event()  # the run is abandoned (window closing), not merely paused
 
     def request_pause(self) -> None:
         self.pause.set()  # the worker checks it right after storing the trainer...
         trainer = self.trainer
         if trainer is not None:  # ...and we check the trainer after setting it: no lost pause
             trainer.request_stop()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        self.request_pause()
 
 
 class TrainRun(QObject):
@@ -81,7 +86,8 @@ class TrainRun(QObject):
                 h, w = d.train.image_shape
                 m = build_model(replace(model_config, image_shape=(1, h, w)), seed=train_config.seed)
             preview_in = noisy_preview(d.preview, train_config.noise, train_config.seed)
-            warm_up_optimizers()  # no-op once done (usually by the app's warm-up thread)
+            if not warm_up_optimizers(holder.cancelled.is_set):  # no-op once done (usually by the app's warm-up thread)
+                return  # cancelled (the window closes) while the warm-up thread still imports
             trainer = Trainer(m, d.train, train_config, val_data=d.val, preview_images=preview_in)
             holder.trainer = trainer  # then read the flag: set_previews_wanted sets it, then reads the trainer
             trainer.previews_wanted = self.previews_wanted
@@ -157,7 +163,7 @@ class TrainRun(QObject):
 
     def _launch(self, work, holder: _Holder) -> None:
         self._holder = holder
-        self.task = Task(work, on_cancel=holder.request_pause, parent=self)
+        self.task = Task(work, on_cancel=holder.cancel, parent=self)
         self.task.progress.connect(self._on_progress)
         self.task.error.connect(self._on_error)
         self.task.finished.connect(self._on_finished)

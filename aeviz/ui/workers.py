@@ -8,15 +8,22 @@ in the worker thread, where touching widgets crashes the interpreter.
 
 Cancelling sets a flag checked between two yields and calls an optional callback (for
 instance ``Trainer.request_stop``) so long steps end early too.
+
+Closing the window cancels everything at once and bounds every wait by one shared
+deadline (``shutdown_deadline``): however many pages wait on stuck tasks, closing takes
+at most that long. A step that cannot be interrupted (reading a big folder) may still be
+running then; the application ends the process after saving (see ``aeviz.ui.app``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
+import time
 import traceback
 import weakref
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -25,6 +32,7 @@ from aeviz.ui.error_texts import describe_error
 _log = logging.getLogger(__name__)
 _live_tasks: "weakref.WeakSet[Task]" = weakref.WeakSet()
 _running: set["Task"] = set()  # keeps running tasks alive even if their owner forgets them
+_deadline: float | None = None  # monotonic time after which waits give up (while closing)
 
 
 class _Runner(QObject):
@@ -110,8 +118,12 @@ class Task(QObject):
         return self._started and self._thread.isRunning()
 
     def wait(self, timeout_ms: int = 2000) -> bool:
-        """Block until the thread ends; True if it did within the time."""
-        return self._thread.wait(timeout_ms) if self._started else True
+        """Block until the thread ends; True if it did within the time (and the shutdown deadline)."""
+        if not self._started:
+            return True
+        if _deadline is not None:
+            timeout_ms = max(0, min(timeout_ms, int(1000 * (_deadline - time.monotonic()))))
+        return self._thread.wait(timeout_ms)
 
     def stop(self, timeout_ms: int = 1000) -> bool:
         self.cancel()
@@ -138,6 +150,19 @@ class Task(QObject):
 
 def running_tasks() -> list[Task]:
     return [task for task in list(_live_tasks) if task.is_running()]
+
+
+@contextlib.contextmanager
+def shutdown_deadline(budget_ms: int) -> Iterator[None]:
+    """Cancel every running task, then let all waits inside share ``budget_ms`` in total."""
+    global _deadline
+    for task in running_tasks():
+        task.cancel()
+    _deadline = time.monotonic() + budget_ms / 1000
+    try:
+        yield
+    finally:
+        _deadline = None
 
 
 def stop_all(timeout_ms: int = 1000) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from aeviz.ui.app_state import AppState
 from aeviz.ui.i18n import tr
+from aeviz.ui.widgets import retranslate_reasons
 
 
 class Page(QWidget):
@@ -52,6 +53,7 @@ class Page(QWidget):
     def retranslate(self) -> None:
         for setter, key, values in self._bound_texts:
             setter(tr(key, **values))
+        retranslate_reasons(self)
 
     def rescale(self) -> None:
         for widget, relative, bold in self._scaled_fonts:

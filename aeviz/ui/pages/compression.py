@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QPro
 from aeviz.core import compression as cp
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
-from aeviz.ui.widgets import fmt_num
+from aeviz.ui.numbers import percent_format
+from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.image_grid import ImageGrid
 from aeviz.ui.widgets.lab_layout import scroll, vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
@@ -166,7 +167,7 @@ class CompressionPage(Page):
 
     def _busy(self, busy: bool) -> None:
         for button in (*self.train_buttons.values(), self.recompute_button):
-            button.setEnabled(not busy)
+            enable(button, not busy, "why.busy")
         if not busy:
             self._update_buttons()
 
@@ -225,10 +226,11 @@ class CompressionPage(Page):
         busy = self.task is not None and self.task.is_running()
         for method, button in self.train_buttons.items():
             button.setText(tr("comp.train", method=tr(f"comp.{method}"), k=self.k()))
-            button.setEnabled(not busy and (method, self.k()) not in self.curves)
+            enable(button, not busy and (method, self.k()) not in self.curves, "why.busy" if busy else "why.computed")
 
     def retranslate(self) -> None:
         super().retranslate()
+        self.progress.setFormat(percent_format())
         for method in cp.METHODS:
             for plot in (self.mse_plot, self.psnr_plot):
                 plot.rename_line(self._names[method], tr(f"comp.{method}"))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPro
                                QTabWidget, QVBoxLayout, QWidget)
 
 from aeviz.ui.i18n import tr
+from aeviz.ui.numbers import fmt_float, fmt_percent
 from aeviz.ui.pages.base import Page
 from aeviz.ui.pages.latent_attributes import AttributesTab
 from aeviz.ui.pages.latent_export import export_codes_csv, export_view_png
@@ -272,7 +273,7 @@ class LatentPage(SourceMixin, Page):
     def _summarize(self) -> None:
         s = self.session
         view = {"direct": tr("latent.summary_direct"), "tsne": tr("latent.summary_tsne")}.get(
-            s.method, tr("latent.summary_pca", var=float(s.pca.explained.sum())) if s.pca else "")
+            s.method, tr("latent.summary_pca", var=fmt_percent(float(s.pca.explained.sum()))) if s.pca else "")
         if self._is_live() and self.live_timer.isActive():
             view += tr("latent.live_note", n=len(s.codes))
         self._set_status("latent.summary", model=s.model_label, n=len(s.codes), k=s.k, view=view)
@@ -299,7 +300,7 @@ class LatentPage(SourceMixin, Page):
             return
         self.hover_image.set_image(s.image(row))
         self.hover_recon.set_image(s.reconstruction(row))
-        z = ", ".join(f"{v:.2f}" for v in s.codes[row][:4]) + (", …" if s.k > 4 else "")
+        z = "; ".join(fmt_float(v, 2) for v in s.codes[row][:4]) + ("; …" if s.k > 4 else "")
         self.hover_text.setText(tr("latent.point", i=row, c=s.label_name(row), z=z))
 
     def _on_tab_changed(self, _index: int) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPus
 from aeviz.core import latent as L
 from aeviz.core.datasets import DatasetError, load_image_folder
 from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.numbers import fmt_float, fmt_int, fmt_sig
 from aeviz.ui.pages.latent_session import LatentTab
 from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import ImageGrid
@@ -38,12 +39,12 @@ add_strings({
     "attr.folder_bad": {"en": "This folder needs at least two subfolders of images: {error}",
                         "fr": "Ce dossier doit contenir au moins deux sous-dossiers d'images : {error}"},
     "attr.computing": {"en": "Computing…", "fr": "Calcul…"},
-    "attr.result": {"en": "|v| = {norm:.3g}; groups of {na} and {nb} images. ROC-AUC on held-out images: "
-                          "{auc:.3f} (0.5: the direction means nothing; 1: it separates A from B perfectly).",
-                    "fr": "|v| = {norm:.3g} ; groupes de {na} et {nb} images. ROC-AUC sur des images mises de côté : "
-                          "{auc:.3f} (0,5 : la direction ne veut rien dire ; 1 : elle sépare parfaitement A de B)."},
+    "attr.result": {"en": "|v| = {norm}; groups of {na} and {nb} images. ROC-AUC on held-out images: "
+                          "{auc} (0.5: the direction means nothing; 1: it separates A from B perfectly).",
+                    "fr": "|v| = {norm} ; groupes de {na} et {nb} images. ROC-AUC sur des images mises de côté : "
+                          "{auc} (0,5 : la direction ne veut rien dire ; 1 : elle sépare parfaitement A de B)."},
     "attr.failed": {"en": "Cannot compute the attribute: {error}", "fr": "Impossible de calculer l'attribut : {error}"},
-    "attr.strength": {"en": "Strength t = {t:+.2f}", "fr": "Intensité t = {t:+.2f}"},
+    "attr.strength": {"en": "Strength t = {t}", "fr": "Intensité t = {t}"},
     "attr.original": {"en": "Selected image", "fr": "Image sélectionnée"},
     "attr.shifted": {"en": "Decoded z + t·v", "fr": "Décodé z + t·v"},
     "attr.strip": {"en": "t from −2 to +2:", "fr": "t de −2 à +2 :"},
@@ -195,7 +196,8 @@ class AttributesTab(LatentTab):
     def _on_result(self, value) -> None:
         v, auc, na, nb, _names = value
         self.v = np.asarray(v, np.float32)
-        self.result.setText(tr("attr.result", norm=float(np.linalg.norm(v)), na=na, nb=nb, auc=auc))
+        self.result.setText(tr("attr.result", norm=fmt_sig(float(np.linalg.norm(v)), 3), na=fmt_int(na), nb=fmt_int(nb),
+                                   auc=fmt_float(auc, 3)))
         self.refresh()
 
     def _on_error(self, message: str, _details: str) -> None:
@@ -205,7 +207,7 @@ class AttributesTab(LatentTab):
     def refresh(self, *_args) -> None:
         s = self.session
         t = self.strength.value() / 100.0
-        self.strength_label.setText(tr("attr.strength", t=t))
+        self.strength_label.setText(tr("attr.strength", t=("+" if t >= 0 else "") + fmt_float(t, 2)))
         if not s.ready or s.selected < 0:
             return
         self.original.set_image(s.image(s.selected))

@@ -22,6 +22,7 @@ add_strings({
     "latent.filter_gif": {"en": "Animated GIF (*.gif)", "fr": "GIF animé (*.gif)"},
     "latent.save_failed_title": {"en": "Not saved", "fr": "Non enregistré"},
     "latent.save_failed": {"en": "Could not write {path}:\n{error}", "fr": "Impossible d'écrire {path} :\n{error}"},
+    "latent.saved": {"en": "Saved {path}", "fr": "Enregistré : {path}"},
 })
 
 
@@ -38,7 +39,9 @@ def write_codes_csv(path, session) -> Path:
 
 
 def ask_and_write(parent: QWidget, default_name: str, filter_key: str, suffix: str, make_bytes) -> Path | None:
-    """Ask for a file name, then write ``make_bytes()`` there atomically; None if cancelled or failed."""
+    """Ask for a file name, then write ``make_bytes()`` there atomically; None if cancelled or failed.
+
+    ``parent`` is a page or a tab (it has the app ``state``): a success is confirmed in the status bar."""
     name, _ = QFileDialog.getSaveFileName(parent, tr("latent.save_title"), default_name, tr(filter_key))
     if not name:
         return None
@@ -46,10 +49,12 @@ def ask_and_write(parent: QWidget, default_name: str, filter_key: str, suffix: s
     if path.suffix.lower() != suffix:
         path = path.with_name(path.name + suffix)
     try:
-        return atomic_write_bytes(path, make_bytes())
+        written = atomic_write_bytes(path, make_bytes())
     except (OSError, ValueError) as exc:
         QMessageBox.warning(parent, tr("latent.save_failed_title"), tr("latent.save_failed", path=str(path), error=str(exc)))
         return None
+    parent.state.notify(tr("latent.saved", path=str(written)))
+    return written
 
 
 def export_codes_csv(parent: QWidget, session) -> Path | None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout
 
 from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.numbers import fmt_float, fmt_sig
 from aeviz.ui.pages.latent_export import ask_and_write
 from aeviz.ui.pages.latent_session import LatentTab
 from aeviz.ui.widgets.digit_view import DigitView
@@ -29,14 +30,14 @@ add_strings({
     "morph.a": {"en": "A (#{i})", "fr": "A (n° {i})"},
     "morph.b": {"en": "B (#{i})", "fr": "B (n° {i})"},
     "morph.index": {"en": "Index of A, of B:", "fr": "Numéro de A, de B :"},
-    "morph.alpha": {"en": "α = {a:.2f}", "fr": "α = {a:.2f}"},
+    "morph.alpha": {"en": "α = {a}", "fr": "α = {a}"},
     "morph.lerp": {"en": "Straight line (lerp)", "fr": "Ligne droite (lerp)"},
     "morph.slerp": {"en": "Arc around the mean code (slerp)", "fr": "Arc autour du code moyen (slerp)"},
     "morph.decoded": {"en": "Decoded code", "fr": "Code décodé"},
     "morph.blend": {"en": "Pixel blend", "fr": "Mélange des pixels"},
-    "morph.distance": {"en": "Distance to the nearest data code: {d:.3g} ({r:.1f}× the usual gap between "
+    "morph.distance": {"en": "Distance to the nearest data code: {d} ({r}× the usual gap between "
                              "neighbours) — {verdict}",
-                       "fr": "Distance au code de données le plus proche : {d:.3g} ({r:.1f}× l'écart habituel "
+                       "fr": "Distance au code de données le plus proche : {d} ({r}× l'écart habituel "
                              "entre voisins) — {verdict}"},
     "morph.near": {"en": "among the data", "fr": "au milieu des données"},
     "morph.edge": {"en": "at the edge of the data", "fr": "au bord des données"},
@@ -205,11 +206,11 @@ class MorphTab(LatentTab):
         z = self.code_at(a)
         self.decoded.set_image(s.decode(z[None])[0])
         self.blend.set_image((1 - a) * s.image(self.rows[0]) + a * s.image(self.rows[1]))
-        self.alpha_label.setText(tr("morph.alpha", a=a))
+        self.alpha_label.setText(tr("morph.alpha", a=fmt_float(a, 2)))
         d = s.distance_to_data(z)
         ratio = d / max(s.spacing, 1e-12)
         verdict = "morph.near" if ratio < 3 else "morph.edge" if ratio < 10 else "morph.far"
-        self.distance.setText(tr("morph.distance", d=d, r=ratio, verdict=tr(verdict)))
+        self.distance.setText(tr("morph.distance", d=fmt_sig(d, 3), r=fmt_float(ratio, 1), verdict=tr(verdict)))
         if self.active and s.linear_view:
             self.scatter.set_mark("now", s.project(z)[0], "+")
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSl
 
 from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.numbers import fmt_float
 from aeviz.ui.pages.latent_session import MAX_SLIDERS, LatentTab
 from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import mosaic, to_uint8
@@ -140,7 +141,7 @@ class SlidersTab(LatentTab):
             return
         self.decoded.set_image(self.session.decode(self.z[None])[0])
         for label, v in zip(self.value_labels, self.z):
-            label.setText(f"{v:+.2f}".replace("-", "\u2212"))
+            label.setText(("+" if v >= 0 else "") + fmt_float(v, 2))
 
     def _sync_target(self) -> None:
         on = self.active and self.session.ready and self.session.method == "direct"

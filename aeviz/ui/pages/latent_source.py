@@ -47,7 +47,7 @@ add_strings({
     "latent.failed": {"en": "It did not work: {error}", "fr": "Cela n'a pas marché : {error}"},
     "latent.summary": {"en": "{model} — {n} images, code of {k} numbers. {view}",
                        "fr": "{model} — {n} images, code de {k} nombres. {view}"},
-    "latent.summary_pca": {"en": "Axes: PCA, {var:.0%} of the variance.", "fr": "Axes : ACP, {var:.0%} de la variance."},
+    "latent.summary_pca": {"en": "Axes: PCA, {var} of the variance.", "fr": "Axes : ACP, {var} de la variance."},
     "latent.summary_direct": {"en": "Axes: z1 and z2.", "fr": "Axes : z1 et z2."},
     "latent.summary_tsne": {"en": "t-SNE map: distances are only meaningful locally.",
                             "fr": "Carte t-SNE : seules les distances locales ont un sens."},
@@ -98,7 +98,7 @@ class SourceMixin:
         self.model_combo.addItem(tr("latent.live"), ("live", None))
         for path in getattr(self, "_opened", []):
             self.model_combo.addItem(path.name, ("file", str(path)))
-        index = self.model_combo.findData(current) if current else 0
+        index = _index_of(self.model_combo, current) if current else 0
         self.model_combo.setCurrentIndex(max(0, index))
 
     def _fill_data_combo(self) -> None:
@@ -134,7 +134,7 @@ class SourceMixin:
             return False
         self._opened = [p for p in getattr(self, "_opened", []) if p != Path(name)] + [Path(name)]
         self._fill_model_combo()
-        self.model_combo.setCurrentIndex(self.model_combo.findData(("file", str(Path(name)))))
+        self.model_combo.setCurrentIndex(_index_of(self.model_combo, ("file", str(Path(name)))))
         self._use_model(bundle.model, bundle.config, Path(name).name)
         return True
 
@@ -177,3 +177,8 @@ class SourceMixin:
     def _is_live(self) -> bool:
         return (self.model_combo.currentData() or ("",))[0] == "live"
 
+
+def _index_of(combo, data) -> int:
+    """The row whose item data equals ``data``, or -1. (QComboBox.findData does not match the
+    Python tuples stored here: opening a file used to leave the model box blank.)"""
+    return next((i for i in range(combo.count()) if tuple(combo.itemData(i) or ()) == tuple(data)), -1)

@@ -21,6 +21,7 @@ from aeviz.core import cache
 from aeviz.core.linear import Spectrum, fit_linear_autoencoder, mnist_matrix, spectrum
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
+from aeviz.ui.numbers import fmt_int
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.factor_panel import FactorPanel
 from aeviz.ui.widgets.grid_editor import GridEditor
@@ -91,7 +92,7 @@ class LinearPage(Page):
         self.editor = GridEditor(state, "linear.matrix", 8, 6, DEFAULT_X, (), (0, 9))
         self.n_combo = QComboBox()
         for n in MNIST_SIZES:
-            self.n_combo.addItem(f"{n:,}".replace(",", "\u202f"), n)
+            self.n_combo.addItem(fmt_int(n), n)
         self.n_combo.setCurrentIndex(len(MNIST_SIZES) - 1)
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, 3)
@@ -325,6 +326,8 @@ class LinearPage(Page):
         self.source.addItem(tr("linear.data_mnist"))
         self.source.setCurrentIndex(max(0, index))
         self.source.blockSignals(False)
+        for i in range(self.n_combo.count()):
+            self.n_combo.setItemText(i, fmt_int(self.n_combo.itemData(i)))
         for plot, key in self._line_names:
             plot.rename_line(self._names[key], tr(key))
             self._names[key] = tr(key)

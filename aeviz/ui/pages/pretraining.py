@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QComboBox, QLabel, QProgressBar, QPushButton, QSl
 from aeviz.core import pretraining as ptr
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
-from aeviz.ui.widgets import fmt_num
+from aeviz.ui.numbers import percent_format
+from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.lab_layout import vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
 from aeviz.ui.workers import Task
@@ -170,10 +171,9 @@ class PretrainingPage(Page):
             self.task.stop(1000)
 
     def _busy(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.run_all_button.setEnabled(not busy)
-        self.encoder_combo.setEnabled(not busy)
-        self.stop_button.setEnabled(busy)
+        for widget in (self.run_button, self.run_all_button, self.encoder_combo):
+            enable(widget, not busy, "why.busy")
+        enable(self.stop_button, busy, "why.idle")
 
     def _on_progress(self, p) -> None:
         pct = int(round(100 * p.fraction))
@@ -214,6 +214,7 @@ class PretrainingPage(Page):
 
     def retranslate(self) -> None:
         super().retranslate()
+        self.progress.setFormat(percent_format())
         index = self.encoder_combo.currentIndex()
         self.encoder_combo.blockSignals(True)
         self.encoder_combo.clear()

@@ -9,6 +9,7 @@ saves the copies the worker makes between two steps.
 from __future__ import annotations
 
 import copy
+import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -19,9 +20,11 @@ from aeviz.core.inference import reconstruct
 from aeviz.core.models import build_model, describe_layers
 from aeviz.core.session import load_training_data, model_changes, noisy_preview, run_changes
 from aeviz.ui.error_texts import describe_error
-from aeviz.ui.i18n import tr
+from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.numbers import fmt_sig
 from aeviz.ui.pages.base import Page
 from aeviz.ui.train_run import TrainRun
+from aeviz.ui.widgets import enable
 from aeviz.ui.widgets.architecture import ArchitectureDrawing, LayersTable
 from aeviz.ui.widgets.bundle_bar import BundleBar
 from aeviz.ui.widgets.lab_layout import controls_column, scroll, vcol
@@ -29,12 +32,38 @@ from aeviz.ui.widgets.live_view import LossCurves, PreviewRows
 from aeviz.ui.widgets.run_panel import RunPanel, divergence_text, fmt_loss
 from aeviz.ui.widgets.train_form import TrainForm
 
+add_strings({
+    "train.bad_history": {"en": "its training history is not a list of numbers per epoch.",
+                          "fr": "son historique d'entraînement n'est pas une liste de nombres par époque."},
+})
+
 # Redraws hold the GIL and slow the training thread: reconstructions (one cheap drawImage)
 # every 150 ms (6.7/s, the eye wants 5-7), the plot and progress bar (pyqtgraph axes, ~10 ms)
 # every 6th tick (0.9 s) only. The form asks the trainer for a snapshot as often as the fast
 # redraw, so each tick has new reconstructions to show.
 REFRESH_MS = 150
 SLOW_EVERY = 6
+
+
+def checked_history(entries) -> list[dict]:
+    """A file's per-epoch records with numbers where numbers belong; ValueError otherwise."""
+    def number(v, optional: bool) -> float | None:
+        if v is None and optional:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ValueError(tr("train.bad_history"))
+        return float(v)
+
+    if not isinstance(entries, (list, tuple)):
+        raise ValueError(tr("train.bad_history"))
+    history = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise ValueError(tr("train.bad_history"))
+        history.append(dict(entry, epoch=number(entry.get("epoch"), False),
+                            train_loss=number(entry.get("train_loss"), True),
+                            val_loss=number(entry.get("val_loss"), True)))
+    return history
 
 
 class TrainingPage(Page):
@@ -50,6 +79,9 @@ class TrainingPage(Page):
         self.last_copy = None           # latest frozen copy of the model (published, saved while running)
         self._pending = None            # "stop" | "reset": what to do when the worker ends
         self._new_output = None
+        self.opened = False             # the current model came from a file: kept until the user resets it
+        self._status = ("", {})         # (i18n key, values) of the status line, re-rendered on a language switch
+        self._message = ("", {})        # same for the error/warning line
         self._ticks = 0
         self._points_in_epoch = 0
         self.form = TrainForm()
@@ -82,7 +114,7 @@ class TrainingPage(Page):
         self._new_model()
         self._fit_columns()
         self._load_data()
-        self.panel.set_status(tr("train.loading"))
+        self._set_status("train.loading")
 
     def _assemble(self) -> None:
         """Left: title, model files, settings. Right: controls, drawing, tabs (curves over images, layers)."""
@@ -106,7 +138,25 @@ class TrainingPage(Page):
 
     # --- model and data while idle ------------------------------------------------------------
     def _trained(self) -> bool:
-        return bool(self.history or self.curves.train_x or self.run.trainer is not None)
+        """The current model is one to keep (trained here, or opened from a file): form edits do not replace it."""
+        return bool(self.opened or self.history or self.curves.train_x or self.run.trainer is not None)
+
+    # --- status and message lines, kept as (key, values) so a language switch re-renders them -----
+    @staticmethod
+    def _render(key, values: dict) -> str:
+        """``key`` is an i18n key or a callable making the whole text; ``values`` may hold callables.
+        Callables are evaluated now: translated words and numbers come out in the current language."""
+        if callable(key):
+            return key()
+        return tr(key, **{k: v() if callable(v) else v for k, v in values.items()}) if key else ""
+
+    def _set_status(self, key: str = "", **values) -> None:
+        self._status = (key, values)
+        self.panel.set_status(self._render(key, values))
+
+    def _set_message(self, key="", **values) -> None:
+        self._message = (key, values)
+        self.panel.set_message(self._render(key, values))
 
     def _image_shape(self):
         data = self.run.data
@@ -124,9 +174,9 @@ class TrainingPage(Page):
         try:
             self.run.model = build_model(self.form.model_config(self._image_shape()), seed=self.form.seed.value())
         except ValueError as exc:
-            self.panel.set_message(tr("train.bad_settings", error=exc))
+            self._set_message("train.bad_settings", error=lambda e=exc: describe_error(e))
             return
-        self.run.trainer, self.history, self.offset, self.last_copy = None, [], 0.0, None
+        self.run.trainer, self.history, self.offset, self.last_copy, self.opened = None, [], 0.0, None, False
         self.curves.clear()
         self._show_model()
 
@@ -160,13 +210,16 @@ class TrainingPage(Page):
         if shape_changed and not self._trained():
             self._new_model()
         self._show_idle_previews()
-        if self.panel.status.text() == tr("train.loading"):
-            self.panel.set_status("" if self._trained() else tr("train.idle"))
+        if self._status[0] == "train.loading":
+            self._set_status("" if self._trained() else "train.idle")
         self._update_state()
 
     def _on_data_failed(self, message: str) -> None:
-        self.panel.set_message(tr("train.data_failed", error=message))
+        """The message stays until the user acts (edits the form, starts, opens a file): the form goes
+        back to the data in use without announcing a change of its own, which would clear it."""
+        self._set_message("train.data_failed", error=message)
         self.form.forget_user_data()
+        self._load_data()
 
     # --- form changes -------------------------------------------------------------------------
     def _on_form_changed(self) -> None:
@@ -180,7 +233,7 @@ class TrainingPage(Page):
             cfg = self._safe(lambda: self.form.model_config(self._image_shape()))
             if cfg is not None and (self.run.model is None or cfg != self.run.model.config):
                 self._new_model()
-        self.panel.set_message("")
+        self._set_message()
         self._load_data()
         self._show_idle_previews()
         self._update_state()
@@ -209,7 +262,7 @@ class TrainingPage(Page):
         idle = not running and self._pending is None
         self.panel.set_buttons(key, idle, running and self._pending is None,
                                running or self.run.trainer is not None, self._trained() or running)
-        self.form.setEnabled(not running)
+        enable(self.form, not running, "why.running")
         self.files.set_busy(running, self.run.model is not None and (not running or self.last_copy is not None))
 
     # --- buttons ------------------------------------------------------------------------------
@@ -220,17 +273,17 @@ class TrainingPage(Page):
         try:
             cfg, tc, spec = self.form.model_config(self._image_shape()), self.form.train_config(), self.form.data_spec()
         except ValueError as exc:
-            self.panel.set_message(tr("train.bad_settings", error=exc))
+            self._set_message("train.bad_settings", error=lambda e=exc: describe_error(e))
             return
-        self.panel.set_message("")
+        self._set_message()
         if model_diff:
             self._new_model()
         if self.run.resumable() and not run_diff:
             self.run.resume(tc.lr, tc.epochs, tc.num_threads)
-            self.panel.set_status("")
+            self._set_status()
         else:
             self.offset = self.curves.last_x()
-            self.panel.set_status(tr("train.loading"))
+            self._set_status("train.loading")
             self.run.start(spec, cfg, tc)
         self.timer.start()
         self._update_state()
@@ -245,7 +298,7 @@ class TrainingPage(Page):
             self.run.pause()
         else:
             self.run.forget_trainer()
-            self.panel.set_status(tr("train.stopped"))
+            self._set_status("train.stopped")
         self._update_state()
 
     def on_reset(self) -> None:
@@ -254,18 +307,19 @@ class TrainingPage(Page):
             self.run.pause()
             self._update_state()
             return
-        self.panel.set_message("")
+        self._set_message()
         self.panel.progress.setValue(0)
         self.panel.progress.setFormat("")
+        self.last_snap = None
         self._new_model()
         self.state.models.clear_live()
-        self.panel.set_status(tr("train.idle"))
+        self._set_status("train.idle")
         self._update_state()
 
     # --- from the run -------------------------------------------------------------------------
     def _on_started(self, preview_in) -> None:
         self.previews.set_inputs(self.run.data.preview, preview_in, self.run.trainer.config.noise is not None)
-        self.panel.set_status("")
+        self._set_status()
 
     def _on_snapshot(self, snap) -> None:
         """Buffer only (up to ~10 a second); ``refresh`` draws."""
@@ -282,7 +336,8 @@ class TrainingPage(Page):
         if snap.preview is not None and not snap.diverged:
             self._new_output = snap.preview
         if snap.diverged:
-            self.panel.set_message(divergence_text(snap, self.run.trainer.config))
+            config = self.run.trainer.config
+            self._set_message(lambda: divergence_text(snap, config))
 
     def _on_model_copy(self, model, training: bool) -> None:
         self.last_copy = model
@@ -290,12 +345,12 @@ class TrainingPage(Page):
 
     def _publish(self, model, training: bool) -> None:
         epochs = self.history[-1]["epoch"] if self.history else 0
-        label = tr("train.live_label", kind=tr(f"kind.{model.config.kind}"), k=model.config.latent, epoch=f"{epochs:g}")
+        label = tr("train.live_label", kind=tr(f"kind.{model.config.kind}"), k=model.config.latent, epoch=fmt_sig(epochs, 6))
         self.state.models.publish_live(model, model.config, label, self.run.data.name if self.run.data else "", training)
 
     def _on_failed(self, message: str) -> None:
-        self.panel.set_message(tr("train.failed", error=message))
-        self.panel.set_status("")
+        self._set_message("train.failed", error=message)
+        self._set_status()
 
     def _on_ended(self) -> None:
         self.timer.stop()
@@ -304,13 +359,15 @@ class TrainingPage(Page):
         snap = self.last_snap
         if pending is not None:
             self.run.forget_trainer()
-            self.panel.set_status(tr("train.stopped"))
+            self._set_status("train.stopped")
             if pending == "reset":
                 self.on_reset()
         elif snap is not None and snap.done:
-            self.panel.set_status(tr("train.finished", epochs=f"{self.curves.last_x():g}", val=fmt_loss(snap.val_loss)))
+            epochs, val = self.curves.last_x(), snap.val_loss
+            self._set_status("train.finished", epochs=lambda: fmt_sig(epochs, 6), val=lambda: fmt_loss(val))
         elif snap is not None and snap.stopped and self.run.trainer is not None and not snap.diverged:
-            self.panel.set_status(tr("train.paused", epoch=snap.epoch, epochs=snap.epochs))
+            offset = round(self.offset)  # epochs of earlier runs: the count matches the plot's x axis
+            self._set_status("train.paused", epoch=offset + snap.epoch, epochs=offset + snap.epochs)
         self._update_state()
 
     def refresh(self, everything: bool = True) -> None:
@@ -321,7 +378,7 @@ class TrainingPage(Page):
         if everything:
             self.curves.refresh()
             if self.last_snap is not None:
-                self.panel.show_snapshot(self.last_snap)
+                self.panel.show_snapshot(self.last_snap, round(self.offset))
 
     def _tick(self) -> None:
         self._ticks += 1
@@ -337,28 +394,39 @@ class TrainingPage(Page):
 
     # --- bundles ------------------------------------------------------------------------------
     def open_bundle(self, path) -> bool:
-        """Load a bundle as the current model; on any error show it and change nothing."""
+        """Make a file's model the current one, all or nothing.
+
+        Everything is read and checked first (weights, training settings, history, what the
+        form can show); only then does the page change. The model is marked as opened, so
+        the form's settling (which rebuilds an untrained model whose settings differ from the
+        form) never replaces it: its weights stay until the user resets or trains them.
+        """
         if self.run.running():
             return False
         try:
             b = bundle.load(path)
             train_config = b.train_config
+            history = checked_history(b.history)
+            self.form.check_bundle(b.config, train_config)
         except (bundle.BundleError, OSError, ValueError) as exc:
-            self.panel.set_message(tr("train.load_failed", error=describe_error(exc)))
+            self._set_message("train.load_failed", error=lambda e=exc: describe_error(e))
             return False
-        self.form.set_model_config(b.config)
-        if train_config is not None:
-            self.form.set_train_config(train_config)
-        self.run.model, self.run.trainer = b.model, None
-        self.history = [dict(h) for h in b.history if isinstance(h, dict)]
+        self.settle.stop()
+        self.run.model, self.run.trainer, self.opened = b.model, None, True
+        self.last_snap = None
+        self.form.show_bundle(b.config, train_config)
+        self.history = history
         self.curves.set_history(self.history)
         self.offset = self.curves.last_x()
+        self.panel.progress.setValue(0)
+        self.panel.progress.setFormat("")
         self._show_model()
         self.last_copy = copy.deepcopy(b.model)  # the published copy: b.model itself may be trained next
         self._publish(self.last_copy, False)
-        self.panel.set_message("")
-        self.panel.set_status(tr("train.loaded", name=Path(path).name, summary=b.config.summary(),
-                                 epochs=len(self.history), data=b.dataset_name or tr("train.unknown_data")))
+        self._set_message()
+        name, summary, epochs, data = Path(path).name, b.config.summary(), len(self.history), b.dataset_name
+        self._set_status("train.loaded", name=name, summary=summary, epochs=epochs,
+                         data=(lambda: data) if data else (lambda: tr("train.unknown_data")))
         self._update_state()
         return True
 
@@ -368,9 +436,10 @@ class TrainingPage(Page):
             bundle.save(path, model, model.config, train_config=self._safe(self.form.train_config),
                         history=self.history, dataset_name=self.run.data.name if self.run.data else None)
         except (OSError, ValueError) as exc:
-            self.panel.set_message(tr("train.save_failed", error=exc))
+            self._set_message("train.save_failed", error=lambda e=exc: describe_error(e))
             return False
-        self.panel.set_status(tr("train.saved", path=path))
+        self._set_status("train.saved", path=str(path))
+        self.state.notify(tr("train.saved", path=str(path)))
         return True
 
     # --- hooks --------------------------------------------------------------------------------
@@ -382,7 +451,12 @@ class TrainingPage(Page):
         self.tabs.setTabText(0, tr("train.tab_live"))
         self.tabs.setTabText(1, tr("train.tab_layers"))
         if self.run.trainer is None and not self.run.running() and not self._trained():
-            self.panel.set_status(tr("train.loading") if self.run.loading() else tr("train.idle"))
+            self._set_status("train.loading" if self.run.loading() else "train.idle")
+        else:
+            self.panel.set_status(self._render(*self._status))
+        self.panel.set_message(self._render(*self._message))
+        if self.last_snap is not None:
+            self.panel.show_snapshot(self.last_snap, round(self.offset))
         self._update_state()
 
     def rescale(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
 
 from aeviz.ui.i18n import add_strings, has_key, tr
+from aeviz.ui.numbers import fmt_int
 
 add_strings({
     "arch.encoder": {"en": "encoder", "fr": "encodeur"},
@@ -36,9 +37,6 @@ add_strings({
 })
 
 
-def fmt_int(n: int) -> str:
-    """1234567 → "1 234 567" (a thin space reads well in both languages)."""
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

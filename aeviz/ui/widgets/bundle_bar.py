@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPush
 from aeviz.core.constants import BUNDLE_SUFFIX
 from aeviz.core.pretrained import list_pretrained
 from aeviz.ui.i18n import has_key, tr
-from aeviz.ui.widgets import Translatable
+from aeviz.ui.widgets import Translatable, enable
 from aeviz.ui.widgets import train_texts  # noqa: F401  (registers the strings used here)
 
 
@@ -52,8 +52,9 @@ class BundleBar(QWidget, Translatable):
 
     def set_busy(self, busy: bool, can_save: bool) -> None:
         for w in (self.combo, self.use_button, self.open_button):
-            w.setEnabled(not busy and (w is not self.use_button or bool(self.models)))
-        self.save_button.setEnabled(can_save)
+            enable(w, not busy and (w is not self.use_button or bool(self.models)),
+                   "why.running" if busy else "why.no_pretrained")
+        enable(self.save_button, can_save, "why.no_copy")
 
     def _use(self) -> None:
         if self.models:

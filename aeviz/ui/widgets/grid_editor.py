@@ -9,6 +9,7 @@ over 1e6 — is refused: a message says why and the cell keeps its last valid va
 from __future__ import annotations
 
 import math
+import re
 from typing import Callable
 
 import numpy as np
@@ -44,7 +45,10 @@ LIMIT = 1e6
 
 def parse_cell(text: str) -> tuple[float | None, str | None]:
     """``(value, None)`` or ``(None, i18n key of the reason)``."""
-    t = text.strip().replace(MINUS, "-").replace(",", ".").replace(" ", "")
+    t = re.sub(r"[\s\u00a0\u202f]", "", text).replace(MINUS, "-")
+    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d*)?", t):  # English grouping, as fmt_num writes it
+        t = t.replace(",", "")
+    t = t.replace(",", ".")  # a decimal comma, whatever the language
     if not t:
         return None, "grid.empty"
     try:
@@ -267,6 +271,7 @@ class GridEditor(QWidget, Translatable):
         self.preset_combo.addItem(tr("grid.preset"))
         for key, _fn in self._presets:
             self.preset_combo.addItem(tr(key))
+        self._fill_table()  # cell numbers in the language's decimal separator
 
     def rescale(self) -> None:
         self.title.setFont(self.state.font(1.15, bold=True))

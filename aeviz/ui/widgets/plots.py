@@ -6,15 +6,34 @@ GIL; re-creating items per refresh costs training throughput).
 
 from __future__ import annotations
 
+import re
+
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
+
+from aeviz.ui.numbers import localize
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 
+class LocalizedAxis(pg.AxisItem):
+    """Tick labels in the current language's number format (``0,05`` in French).
+
+    pyqtgraph formats ticks with Python's dot decimals; every plot of the app uses this
+    axis so a French sentence and the plot next to it write numbers the same way."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [localize(f"{int(text):,}" if re.fullmatch(r"-?\d+", text) else text)
+                for text in super().tickStrings(values, scale, spacing)]
+
+    def labelString(self) -> str:
+        """pyqtgraph's scale note "(x0.001)" in the same format: "(×0,001)" in French."""
+        return re.sub(r"\(x([-+.\de]+)\)", lambda m: f"(×{localize(m.group(1))})", super().labelString())
+
+
 class ThemedPlot(pg.PlotWidget):
     def __init__(self, state, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, axisItems={side: LocalizedAxis(side) for side in ("left", "bottom")})
         self.state = state
         self._lines: dict[str, pg.PlotDataItem] = {}
         self._labels = ("", "")
@@ -22,6 +41,7 @@ class ThemedPlot(pg.PlotWidget):
         self.legend = self.addLegend(offset=(-10, 10))
         state.theme_changed.connect(self._restyle)
         state.scale_changed.connect(self._restyle)
+        state.language_changed.connect(self._relabel_ticks)
         self._restyle()
 
     def line(self, name: str, color_index: int = 0, width: float = 2.5, dashed: bool = False) -> pg.PlotDataItem:
@@ -36,6 +56,12 @@ class ThemedPlot(pg.PlotWidget):
             self._colour_symbols(item, color_index)
             self._lines[name] = item
         return self._lines[name]
+
+    def _relabel_ticks(self, *_args) -> None:
+        for side in ("left", "bottom"):
+            axis = self.getAxis(side)
+            axis.picture = None  # pyqtgraph caches the drawn ticks
+            axis.update()
 
     def set_axis_labels(self, left: str, bottom: str) -> None:
         self._labels = (left, bottom)

@@ -13,23 +13,24 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QPushButton, QStyle, QVBoxLayout, QWidget
 
 from aeviz.ui.i18n import tr
-from aeviz.ui.widgets import Translatable
+from aeviz.ui.numbers import DASH, fmt_int, fmt_percent, fmt_sig
+from aeviz.ui.widgets import Translatable, enable
 from aeviz.ui.widgets import train_texts  # noqa: F401  (registers the strings used here)
 
 
 def fmt_loss(v) -> str:
-    return "–" if v is None or not math.isfinite(v) else f"{v:.4g}"
+    return fmt_sig(v, 4)
 
 
 def fmt_eta(seconds) -> str:
     if seconds is None or not math.isfinite(seconds):
-        return "–"
+        return DASH
     s = int(round(seconds))
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
 def fmt_rate(v: float) -> str:
-    return f"{v:,.0f}".replace(",", "\u202f")
+    return fmt_int(round(v)) if v is not None and math.isfinite(v) else DASH
 
 
 def divergence_text(snap, config) -> str:
@@ -38,8 +39,8 @@ def divergence_text(snap, config) -> str:
     what = tr("train.what_nan" if v is None or math.isnan(v) else "train.what_inf" if math.isinf(v)
               else "train.what_huge")
     usual = 1e-3 if config.optimizer == "adam" else 1e-2
-    return tr("train.diverged", what=what, lr=f"{config.lr:g}",
-              hint=f"{usual if config.lr > 10 * usual else config.lr / 10:g}")
+    return tr("train.diverged", what=what, lr=fmt_sig(config.lr, 6),
+              hint=fmt_sig(usual if config.lr > 10 * usual else config.lr / 10, 6))
 
 
 class RunPanel(QWidget, Translatable):
@@ -94,9 +95,11 @@ class RunPanel(QWidget, Translatable):
         if start_key is not None:
             self._start_key = start_key
             self.start_button.setText(tr(start_key))
-        for button, on in ((self.start_button, can_start), (self.pause_button, can_pause),
-                           (self.stop_button, can_stop), (self.reset_button, can_reset)):
-            button.setEnabled(on)
+        running = can_stop and not can_start
+        enable(self.start_button, can_start, "why.running")
+        enable(self.pause_button, can_pause, "why.stopping" if running else "why.not_running")
+        enable(self.stop_button, can_stop, "why.no_run")
+        enable(self.reset_button, can_reset, "why.running" if running else "why.untrained")
 
     def set_banner(self, text: str) -> None:
         self.banner.setText(text)
@@ -110,10 +113,11 @@ class RunPanel(QWidget, Translatable):
     def set_status(self, text: str) -> None:
         self.status.setText(text)
 
-    def show_snapshot(self, snap) -> None:
+    def show_snapshot(self, snap, epoch_offset: int = 0) -> None:
+        """``epoch_offset``: epochs of the model's earlier runs, so the count matches the loss plot."""
         self.progress.setValue(int(1000 * snap.progress))
-        self.progress.setFormat(tr("train.progress", epoch=snap.epoch, epochs=snap.epochs,
-                                   pct=int(100 * snap.progress), eta=fmt_eta(snap.eta_s),
+        self.progress.setFormat(tr("train.progress", epoch=epoch_offset + snap.epoch, epochs=epoch_offset + snap.epochs,
+                                   pct=fmt_percent(int(100 * snap.progress) / 100), eta=fmt_eta(snap.eta_s),
                                    rate=fmt_rate(snap.samples_per_s)))
 
     def retranslate(self) -> None:

@@ -8,6 +8,7 @@ The form only describes what the user asked for (``data_spec()``, ``model_config
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -31,6 +32,8 @@ add_strings({
     "tf.src.folder": {"en": "Image folder…", "fr": "Dossier d'images…"},
     "tf.src.idx": {"en": "IDX files (e.g. Fashion-MNIST)…", "fr": "Fichiers IDX (ex. Fashion-MNIST)…"},
     "tf.choose": {"en": "Choose…", "fr": "Choisir…"},
+    "tf.bad_file_settings": {"en": "its settings cannot be shown in this form.",
+                             "fr": "ses réglages ne peuvent pas être affichés dans ce formulaire."},
     "tf.subset": {"en": "Training images", "fr": "Images d'entraînement"},
     "tf.model": {"en": "Model", "fr": "Modèle"},
     "tf.kind": {"en": "Autoencoder", "fr": "Auto-encodeur"},
@@ -103,6 +106,7 @@ class TrainForm(QWidget, Translatable):
         self._combos: list[tuple[QComboBox, list[str]]] = []
         self._hidden_by_kind = dict(DEFAULT_HIDDEN)
         self.user_data: dict[str, tuple[str, str]] = {}  # source -> (path, labels_path) once validated
+        self._shown_data = None  # the TrainingData described under the source
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # --- data
@@ -217,6 +221,8 @@ class TrainForm(QWidget, Translatable):
                 combo.setItemText(i, tr(key))
         self._on_kind()
         self._update_data_row()
+        if self._shown_data is not None:
+            self.show_data(self._shown_data)
 
     def _emit_changed(self, *_args) -> None:
         self.changed.emit()
@@ -251,20 +257,23 @@ class TrainForm(QWidget, Translatable):
         self.changed.emit()
 
     def forget_user_data(self) -> None:
-        """The chosen files could not be used: back to MNIST."""
+        """The chosen files could not be used: the source goes back to MNIST. Not announced as a
+        change: the page keeps its error message on screen until the user does something."""
         self.user_data.pop(self.source_id(), None)
-        self.set_source("mnist")
+        self.set_source("mnist", notify=False)
 
-    def set_source(self, source: str) -> None:
+    def set_source(self, source: str, notify: bool = True) -> None:
         self.source.setCurrentIndex(("mnist", "folder", "idx").index(source))
         self._update_data_row()
-        self.changed.emit()
+        if notify:
+            self.changed.emit()
 
     def set_data_info(self, text: str) -> None:
         self.data_info.setText(text)
 
     def show_data(self, data) -> None:
-        """What was loaded: size, classes, the split, unreadable files."""
+        """What was loaded: size, classes, the split, unreadable files (re-rendered on a language switch)."""
+        self._shown_data = data
         text = tr("train.data_info", name=data.name.split(" (")[0], total=data.total,
                   classes=len(data.train.class_names), train=len(data.train), val=len(data.val))
         self.set_data_info(text + (" " + tr("train.data_skipped", n=data.skipped) if data.skipped else ""))
@@ -324,26 +333,62 @@ class TrainForm(QWidget, Translatable):
         return DataSpec(source, path, labels, self.subset.value(), self.seed.value())
 
     # --- filled from a bundle ---------------------------------------------------------------
-    def set_model_config(self, config: ModelConfig) -> None:
-        widgets = (self.kind, self.latent, self.hidden, self.bias)
-        for w in widgets:
-            w.blockSignals(True)
-        self.kind.setCurrentIndex(KINDS.index(config.kind))
-        self._shown_kind = config.kind
-        self.latent.setValue(config.latent)
-        if config.kind != "linear":
-            self.hidden.setText(", ".join(map(str, config.resolved_hidden())))
-        self.bias.setChecked(config.bias)
-        for w in widgets:
-            w.blockSignals(False)
-        self._on_kind()
+    def show_bundle(self, config: ModelConfig, train: TrainConfig | None) -> None:
+        """Show an opened file's model (and training) settings, all or nothing.
 
-    def set_train_config(self, c: TrainConfig) -> None:
-        self.optimizer.setCurrentIndex(("adam", "sgd").index(c.optimizer))
-        self.lr.setValue(c.lr)
-        self.batch.setValue(max(8, min(4096, c.batch_size)))
-        self.loss.setCurrentIndex(("auto", "mse", "bce").index(c.loss))
-        self.noise_box.setChecked(c.noise is not None)
-        if c.noise is not None:
-            self.noise_kind.setCurrentIndex(("gaussian", "masking", "salt_pepper").index(c.noise.kind))
-            self.noise_level.setValue(c.noise.level)
+        Every value is turned into a widget value before any widget changes, so a crafted
+        file raises ValueError with the form untouched; ``changed`` is emitted once at the end.
+        """
+        values = self._bundle_values(config, train)
+        widgets = [widget for widget, _setter, _value in values]
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            for _widget, setter, value in values:
+                setter(value)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._shown_kind = config.kind
+        if config.kind != "linear":
+            self._hidden_by_kind[config.kind] = self.hidden.text()
+        self._on_kind()  # labels and enabled states of the kind; emits changed
+
+    def check_bundle(self, config: ModelConfig, train: TrainConfig | None) -> None:
+        """ValueError (translated) if ``show_bundle`` could not show these settings."""
+        self._bundle_values(config, train)
+
+    def _bundle_values(self, config: ModelConfig, c: TrainConfig | None) -> list[tuple]:
+        try:
+            values = [(self.kind, self.kind.setCurrentIndex, KINDS.index(config.kind)),
+                      (self.latent, self.latent.setValue, _in_range(self.latent, config.latent)),
+                      (self.bias, self.bias.setChecked, bool(config.bias))]
+            if config.kind != "linear":
+                values.append((self.hidden, self.hidden.setText, ", ".join(map(str, config.resolved_hidden()))))
+            if c is not None:
+                values += [(self.optimizer, self.optimizer.setCurrentIndex, ("adam", "sgd").index(c.optimizer)),
+                           (self.lr, self.lr.setValue, _clamped(self.lr, c.lr)),
+                           (self.batch, self.batch.setValue, int(_clamped(self.batch, c.batch_size))),
+                           (self.loss, self.loss.setCurrentIndex, ("auto", "mse", "bce").index(c.loss)),
+                           (self.noise_box, self.noise_box.setChecked, c.noise is not None)]
+                if c.noise is not None:
+                    values += [(self.noise_kind, self.noise_kind.setCurrentIndex,
+                                ("gaussian", "masking", "salt_pepper").index(c.noise.kind)),
+                               (self.noise_level, self.noise_level.setValue, _clamped(self.noise_level, c.noise.level))]
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            raise ValueError(tr("tf.bad_file_settings")) from None
+        return values
+
+
+def _in_range(spin, value) -> int:
+    if isinstance(value, bool) or not spin.minimum() <= value <= spin.maximum():
+        raise ValueError(value)
+    return int(value)
+
+
+def _clamped(spin, value) -> float:
+    """The nearest value the spin box can show (a file's learning rate below the form's minimum…)."""
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(value)
+    return min(spin.maximum(), max(spin.minimum(), value))
