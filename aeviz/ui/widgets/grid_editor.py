@@ -18,6 +18,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.widgets import MINUS, Translatable, fmt_num
 
@@ -220,7 +221,7 @@ class GridEditor(QWidget, Translatable):
         try:
             values = self._presets[index - 1][1]()
         except (OSError, ValueError) as exc:
-            self.message.setText(str(exc))
+            self.message.setText(describe_error(exc))
             return
         self.set_values(values)
 
