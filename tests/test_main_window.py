@@ -157,3 +157,21 @@ def test_page_list_can_be_hidden_for_more_room(main_window):
     assert not main_window.sidebar.isVisible()
     main_window.sidebar_action.trigger()
     assert main_window.sidebar.isVisible()
+
+
+def test_zoom_keys_pressed_change_the_zoom_without_ambiguity(main_window, app_state, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    main_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window, timeout=2000)
+    for action in main_window.findChildren(type(main_window.presentation_action)):
+        keys = [s.toString() for s in action.shortcuts()]
+        assert len(keys) == len(set(keys)), (action.text(), keys)  # a key bound twice answers to neither
+    qtbot.keyClick(main_window, Qt.Key_Plus, Qt.ControlModifier)
+    assert app_state.settings.zoom > 1.0
+    qtbot.keyClick(main_window, Qt.Key_0, Qt.ControlModifier)
+    assert app_state.settings.zoom == 1.0
+    qtbot.keyClick(main_window, Qt.Key_Minus, Qt.ControlModifier)
+    assert app_state.settings.zoom < 1.0
+    qtbot.keyClick(main_window, Qt.Key_0, Qt.ControlModifier)

@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
         action = QAction(self)
         action.triggered.connect(slot)
         if shortcut is not None:
-            action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
+            action.setShortcuts(distinct_shortcuts(shortcut if isinstance(shortcut, list) else [shortcut]))
         action.setCheckable(checkable)
         self._actions.append((action, key))
         return action
@@ -322,3 +322,19 @@ class MainWindow(QMainWindow):
             workers.stop_all(timeout_ms=CLOSE_BUDGET_MS)
         self._on_settings_changed()
         super().closeEvent(event)
+
+
+def distinct_shortcuts(shortcuts) -> list[QKeySequence]:
+    """The key sequences of ``shortcuts`` (standard keys expanded), each once.
+
+    Qt's standard ZoomIn is Ctrl++ on Linux: an action bound twice to the same keys gets
+    "Ambiguous shortcut overload" and then answers to neither.
+    """
+    seen, distinct = set(), []
+    for shortcut in shortcuts:
+        for sequence in (QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey)
+                         else [QKeySequence(shortcut)]):
+            if not sequence.isEmpty() and sequence.toString() not in seen:
+                seen.add(sequence.toString())
+                distinct.append(sequence)
+    return distinct
