@@ -18,6 +18,7 @@ gradient with the exact one and the maps' neighbourhoods with the exact t-SNE's.
 
 from __future__ import annotations
 
+import functools
 from typing import Iterator
 
 import numpy as np
@@ -53,11 +54,11 @@ def _knn(x: np.ndarray, k: int, block: int = 1024):
 
 def affinities(x: np.ndarray, perplexity: float = 30.0, tol: float = 1e-5,
                max_iter: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse symmetric P as edges ``(rows, cols, weights)`` (each undirected pair may appear twice).
+    """Sparse symmetric P as undirected edges ``(i, j, p_ij)``, i < j, each pair once.
 
     p_{j|i} is fitted to the perplexity by bisection on each row's precision over its
-    3·perplexity nearest neighbours; p_ij = (p_{j|i} + p_{i|j}) / 2N is spread over the
-    directed edges i→j (weight p_{j|i} / 2N), whose forces act on both ends.
+    3·perplexity nearest neighbours; p_ij = (p_{j|i} + p_{i|j}) / 2N, and the force of an
+    edge acts on both ends.
     """
     return _drive(_affinities(x, perplexity, tol, max_iter))
 
@@ -93,15 +94,35 @@ def _affinities(x: np.ndarray, perplexity: float, tol: float, max_iter: int):
         hi = np.where(up, hi, beta)
         beta = np.where(up, np.where(np.isinf(hi), beta * 2, (beta + hi) / 2), (beta + lo) / 2)
     p /= p.sum(1, keepdims=True)
-    rows = np.repeat(np.arange(n), k)
-    return rows, idx.ravel(), (p.ravel() / (2.0 * n)).astype(np.float64)
+    # p_ij = (p_{j|i} + p_{i|j}) / 2N once per undirected pair (i < j)
+    rows, cols = np.repeat(np.arange(n), k), idx.ravel()
+    lo_end, hi_end = np.minimum(rows, cols), np.maximum(rows, cols)
+    keys, inverse = np.unique(lo_end * n + hi_end, return_inverse=True)
+    weights = np.bincount(inverse, p.ravel() / (2.0 * n), minlength=len(keys))
+    return keys // n, keys % n, weights
 
 
 def _grid(y: np.ndarray) -> tuple[np.ndarray, float, int]:
+    """Origin, cell width and size of a square grid covering y with a margin.
+
+    Widths and sizes are rounded up to a few values (steps of 5 %, multiples of 16) so
+    that the kernels' Fourier transforms are reused from one step to the next.
+    """
     lo = y.min(0) - 2 * CELL
     span = float((y.max(0) - lo).max()) + 2 * CELL
-    g = int(np.clip(np.ceil(span / CELL), MIN_GRID, MAX_GRID))
-    return lo, span / (g - 1), g
+    h = max(min(CELL, span / (MIN_GRID - 1)), span / (MAX_GRID - 1), 1e-9)
+    h = CELL * 1.05 ** np.ceil(np.log(h / CELL) / np.log(1.05) - 1e-9)
+    g = int(min(MAX_GRID, max(MIN_GRID, 16 * np.ceil((span / h + 1) / 16))))
+    return lo, float(h), g
+
+
+@functools.lru_cache(maxsize=4)
+def _kernels(g: int, h: float) -> tuple[np.ndarray, np.ndarray]:
+    """Fourier transforms of 1/(1+r²) and 1/(1+r²)² on a (2g)² grid of cell width h."""
+    size = 2 * g
+    offsets = (np.fft.fftfreq(size, 1.0 / size) * h).astype(np.float32)
+    k1 = 1.0 / (1.0 + offsets[:, None] ** 2 + offsets[None, :] ** 2)
+    return np.fft.rfft2(k1), np.fft.rfft2(k1 * k1)
 
 
 def _spread(pos: np.ndarray, g: int, values: list[np.ndarray]):
@@ -116,7 +137,7 @@ def _spread(pos: np.ndarray, g: int, values: list[np.ndarray]):
         grid = np.zeros(g * g)
         for c, wc in zip(cells, w):
             grid += np.bincount(c, wc * v, minlength=g * g)
-        out.append(grid.reshape(g, g))
+        out.append(grid.reshape(g, g).astype(np.float32))
     return out, cells, w
 
 
@@ -132,11 +153,7 @@ def gradient(y: np.ndarray, rows: np.ndarray, cols: np.ndarray, weights: np.ndar
     pos = (y - lo) / h
     (rho, rho_x, rho_y), cells, w = _spread(pos, g, [np.ones(n), y[:, 0], y[:, 1]])
     size = 2 * g
-    offsets = np.fft.fftfreq(size, 1.0 / size) * h
-    r2 = offsets[:, None] ** 2 + offsets[None, :] ** 2
-    k1 = 1.0 / (1.0 + r2)
-    k2 = k1 * k1
-    f1, f2 = np.fft.rfft2(k1), np.fft.rfft2(k2)
+    f1, f2 = _kernels(g, h)
 
     def conv(kernel_ft, grid):
         return np.fft.irfft2(np.fft.rfft2(grid, (size, size)) * kernel_ft, (size, size))[:g, :g]
@@ -154,8 +171,8 @@ def gradient(y: np.ndarray, rows: np.ndarray, cols: np.ndarray, weights: np.ndar
     z = max(float((s1 - self_k1).sum()), 1e-12)
     rep = np.stack([y[:, 0] * s2 - s2x, y[:, 1] * s2 - s2y], 1) / z
     diff = y[rows] - y[cols]
-    att_w = weights / (1.0 + (diff * diff).sum(1))
-    att = np.zeros_like(y)
+    att_w = weights / (1.0 + np.einsum("ij,ij->i", diff, diff))
+    att = np.empty_like(y)
     for axis in (0, 1):
         force = att_w * diff[:, axis]
         att[:, axis] = np.bincount(rows, force, minlength=n) - np.bincount(cols, force, minlength=n)
