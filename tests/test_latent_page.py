@@ -212,6 +212,25 @@ def test_cancel_encoding_and_tsne_leave_no_thread(page, qtbot):
     assert page.session.method == "direct"
 
 
+def test_shipped_model_on_the_test_set_shows_its_full_tsne_map_at_once(page, qtbot):
+    from aeviz.core import maps
+    from aeviz.core.pretrained import list_pretrained
+
+    page.data_combo.setCurrentIndex(0)  # MNIST test, 10 000: the set the shipped maps cover
+    page._on_data_chosen()
+    qtbot.waitUntil(lambda: page.session.ready and len(page.session.codes) == 10000, timeout=30000)
+    assert page.view_combo.itemText(page.view_combo.findData("tsne")) == "t-SNE of all 10,000 codes (precomputed)"
+    page._select_view("tsne")
+    assert page.tsne_task is None   # nothing to compute
+    assert page.session.method == "tsne" and page.scatter.cloud.point_count() == 10000
+    model = next(m for m in list_pretrained() if m.id == page._pretrained_id)
+    assert np.allclose(page.session.view_xy, maps.shipped_map(model.id, model.path))
+    page.data_combo.setCurrentIndex(1)  # 2 000 images: no shipped map, a t-SNE would run
+    page._on_data_chosen()
+    qtbot.waitUntil(lambda: page.session.ready and len(page.session.codes) == 2000, timeout=30000)
+    assert page.shipped_tsne() is None
+
+
 def test_shutdown_during_encoding_is_quick(page):
     page.data_combo.setCurrentIndex(2)  # 60 000 images
     page.start_encoding()

@@ -166,7 +166,17 @@ def test_compression_and_pretraining_pages(qtbot, app_state, data_dir):
     qtbot.addWidget(comp)
     qtbot.addWidget(pre)
     assert "ratio 12.2 : 1" in comp.ratio_label.text()
-    assert len(comp.lines[(False, "pca")].getData()[0]) == 8
+    from aeviz.core import compression as cp
+    assert len(comp.lines[(False, "pca")].getData()[0]) == len(cp.PCA_KS)
+    # the full-run curve stays; a short run here is kept apart and the button is always there
+    assert comp.train_buttons["mlp"].isEnabled()
+    short = cp.Point("mlp", 16, 0.05, "trained", np.zeros((8, 28, 28), np.uint8),
+                     {"seconds": 12.0, "epochs": 6, "n_train": 10000, "model": "", "layers": "784-256-64-16"})
+    comp._on_result(short)
+    assert comp.curves[("mlp", 16)].source == "built" and comp.short_runs[("mlp", 16)] is short
+    assert "short run here: MSE 0.05" in comp.example_labels["mlp"].text()
+    assert "60,000 images" in comp.example_labels["mlp"].text().replace("\u202f", ",")
+    assert "Record" in comp.record_label.text() and "3.00" in comp.record_label.text()
     pre.slider.setValue(10)
     app_state.set_language("fr")
     assert "taux" in comp.ratio_label.text() and pre.run_button.text() == "Lancer pour ce L"

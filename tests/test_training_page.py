@@ -127,6 +127,16 @@ def test_save_then_open_round_trips(qtbot, page, tmp_path):
     assert len(page.curves.val_x) == len(history) == 2
 
 
+def test_shipped_denoiser_opens_with_noisy_output_and_clean_rows(qtbot, page):
+    denoiser = next(m for m in page.files.models if m.id == "conv_denoiser")
+    assert page.open_bundle(denoiser.path)
+    assert page.form.noise() is not None and page.previews.noisy
+    noisy, output, clean = (grid.images().astype(float) for grid in page.previews.grids[:3])
+    assert page.previews.grids[2].isVisibleTo(page.previews)
+    # the output is much closer to the clean images than the noisy input is
+    assert ((output - clean) ** 2).mean() < 0.5 * ((noisy - clean) ** 2).mean()
+
+
 def test_pretrained_start_and_changes_needing_a_reset_are_flagged(qtbot, page):
     assert page.open_bundle(page.files.models[0].path)  # mlp_latent2, with its history
     assert page.form.latent.value() == 2 and len(page.curves.train_x) > 3

@@ -22,6 +22,9 @@ PRETRAINED_DESCRIPTIONS = {
     "vae_latent2": "Variational autoencoder with a 2-D code: a smooth map you can sample",
     "conv_latent16": "Convolutional autoencoder with 16 numbers: sharp reconstructions",
     "linear_latent16": "Linear autoencoder without bias, 16 numbers: the PCA of the digits",
+    "conv_latent30": "Deep convolutional autoencoder with 30 numbers: record-class reconstructions "
+                     "(Hinton & Salakhutdinov 2006)",
+    "conv_denoiser": "Convolutional denoising autoencoder (Gaussian noise and masking): noisy in, clean out",
 }
 
 

@@ -1,14 +1,17 @@
 """Lesson 1, compression: reconstruction error against code size k, for PCA and three autoencoders.
 
-Curves load at once (shipped defaults overlaid with the user's cache); a worker
-recomputes PCA and the shipped bundles on request, and trains a small model for a
-missing (method, k) point on request, with progress. The examples row shows the
-same test digits reconstructed by each method at the chosen k.
+Curves load at once: full runs computed when aeviz was built (60,000 training
+images, each point with its training cost), plus the record-class deep autoencoder
+as one marked point. A worker recomputes PCA and the shipped bundles on request,
+and a button trains one point here as a *short run* (10,000 images, a few epochs),
+drawn apart as hollow markers so it never passes for the full run. The examples
+row shows the same test digits reconstructed by each method at the chosen k.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QProgressBar, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
@@ -16,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QPro
 from aeviz.core import compression as cp
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
-from aeviz.ui.numbers import percent_format
+from aeviz.ui.numbers import fmt_int, percent_format
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.image_grid import ImageGrid
 from aeviz.ui.widgets.lab_layout import scroll, vcol, controls_column
@@ -29,10 +32,18 @@ add_strings({
     "comp.intro": {
         "en": "An MNIST image is 784 bytes (one byte per pixel). The encoder turns it into a code of k numbers; "
               "stored as float32 that is 4·k bytes, so the ratio is 784 / (4·k). The decoder, shared by all "
-              "images, is not counted. Error measured on 1 000 test images never seen in training.",
+              "images, is not counted.",
         "fr": "Une image MNIST fait 784 octets (un octet par pixel). L'encodeur en fait un code de k nombres ; "
               "stockés en float32 cela fait 4·k octets, d'où un taux de 784 / (4·k). Le décodeur, commun à toutes "
-              "les images, n'est pas compté. Erreur mesurée sur 1 000 images de test jamais vues à l'entraînement."},
+              "les images, n'est pas compté."},
+    "comp.protocol": {
+        "en": "Error measured on the 10 000 test images, never seen in training. The curves come from models "
+              "trained on the 60 000 training images when aeviz was built (cost of each point below the images). "
+              "The buttons run a short training here ({n} images, a few epochs): hollow markers.",
+        "fr": "Erreur mesurée sur les 10 000 images de test, jamais vues à l'entraînement. Les courbes viennent de "
+              "modèles entraînés sur les 60 000 images d'entraînement à la construction d'aeviz (coût de chaque "
+              "point sous les images). Les boutons lancent un entraînement court ici ({n} images, quelques "
+              "époques) : marqueurs creux."},
     "comp.k": {"en": "Code size k", "fr": "Taille du code k"},
     "comp.ratio": {"en": "784 bytes → {k} numbers = {bytes} bytes (float32): ratio {ratio} : 1",
                    "fr": "784 octets → {k} nombres = {bytes} octets (float32) : taux {ratio} : 1"},
@@ -40,8 +51,22 @@ add_strings({
     "comp.linear": {"en": "linear autoencoder", "fr": "auto-encodeur linéaire"},
     "comp.mlp": {"en": "MLP autoencoder", "fr": "auto-encodeur MLP"},
     "comp.conv": {"en": "convolutional autoencoder", "fr": "auto-encodeur convolutif"},
+    "comp.deep": {"en": "deep autoencoder (record, k = 30)", "fr": "auto-encodeur profond (record, k = 30)"},
+    "comp.record": {
+        "en": "★ Record: deep convolutional autoencoder, k = 30: MSE {mse} per pixel = {per_image} per image "
+              "(Hinton & Salakhutdinov 2006: 3.00; PCA at k = 30: {pca}). {cost}",
+        "fr": "★ Record : auto-encodeur convolutif profond, k = 30 : EQM {mse} par pixel = {per_image} par image "
+              "(Hinton & Salakhutdinov 2006 : 3.00 ; ACP à k = 30 : {pca}). {cost}"},
+    "comp.cost": {"en": "Trained on {n} images, {epochs} epochs, {seconds} s with {threads} thread(s){layers}.",
+                  "fr": "Entraîné sur {n} images, {epochs} époques, {seconds} s avec {threads} fil(s) "
+                        "d'exécution{layers}."},
+    "comp.short_row": {"en": "short run here: MSE {mse}, PSNR {psnr} dB ({n} images, {epochs} epochs, {seconds} s)",
+                       "fr": "entraînement court ici : EQM {mse}, PSNR {psnr} dB ({n} images, {epochs} époques, "
+                             "{seconds} s)"},
     "comp.original": {"en": "original", "fr": "original"},
-    "comp.train": {"en": "Train: {method}, k = {k}", "fr": "Entraîner : {method}, k = {k}"},
+    "comp.short_title": {"en": "Short run here ({n} images, a few epochs):",
+                         "fr": "Entraînement court ici ({n} images, quelques époques) :"},
+    "comp.train": {"en": "{method}, k = {k}", "fr": "{method}, k = {k}"},
     "comp.recompute": {"en": "Recompute PCA and shipped models", "fr": "Recalculer l'ACP et les modèles fournis"},
     "comp.mse_axis": {"en": "MSE per pixel", "fr": "EQM par pixel"},
     "comp.psnr_axis": {"en": "PSNR (dB)", "fr": "PSNR (dB)"},
@@ -51,14 +76,18 @@ add_strings({
     "comp.missing": {"en": "{method}: not computed at this k (train it with the button on the left)",
                      "fr": "{method} : pas calculé pour ce k (entraînez-le avec le bouton à gauche)"},
     "comp.source.pca": {"en": "exact", "fr": "exact"},
+    "comp.source.built": {"en": "full run", "fr": "entraînement complet"},
     "comp.source.pretrained": {"en": "shipped model", "fr": "modèle fourni"},
-    "comp.source.trained": {"en": "trained here", "fr": "entraîné ici"},
+    "comp.source.trained": {"en": "short run here", "fr": "entraînement court ici"},
     "comp.working": {"en": "Working… {pct} %", "fr": "Calcul… {pct} %"},
     "comp.done": {"en": "Done.", "fr": "Terminé."},
     "comp.error": {"en": "Failed: {msg}", "fr": "Échec : {msg}"},
 })
 
-METHOD_COLORS = {"pca": 5, "linear": 0, "mlp": 1, "conv": 2}
+METHOD_COLORS = {"pca": 5, "linear": 0, "mlp": 1, "conv": 2, "deep": 3}
+TRAINABLE = ("linear", "mlp", "conv")
+#: rows of example reconstructions (the record model has k = 30, off the k grid: its own line of text)
+EXAMPLE_METHODS = ("pca", "linear", "mlp", "conv")
 
 
 class CompressionPage(Page):
@@ -68,6 +97,7 @@ class CompressionPage(Page):
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(state, parent)
         self.curves = cp.load_curves()
+        self.short_runs = cp.load_short_runs()
         self.originals: np.ndarray | None = None
         self.task: Task | None = None
         self.k_combo = QComboBox()
@@ -77,7 +107,7 @@ class CompressionPage(Page):
         self.ratio_label = QLabel()
         self.ratio_label.setWordWrap(True)
         self.scale_font(self.ratio_label, 1.15, bold=True)
-        self.train_buttons = {m: QPushButton() for m in ("linear", "mlp", "conv")}
+        self.train_buttons = {m: QPushButton() for m in TRAINABLE}
         self.recompute_button = QPushButton()
         self.bind_text(self.recompute_button.setText, "comp.recompute")
         self.progress = QProgressBar()
@@ -87,13 +117,20 @@ class CompressionPage(Page):
         intro = QLabel()
         intro.setWordWrap(True)
         self.bind_text(intro.setText, "comp.intro")
+        protocol = QLabel()
+        protocol.setWordWrap(True)
+        self.bind_text(protocol.setText, "comp.protocol", n=fmt_int(cp.SHORT_RUN_TRAIN))
+        short_title = QLabel()
+        short_title.setWordWrap(True)
+        self.bind_text(short_title.setText, "comp.short_title", n=fmt_int(cp.SHORT_RUN_TRAIN))
         k_label = QLabel()
         self.bind_text(k_label.setText, "comp.k")
         form = QWidget()
         fl = QFormLayout(form)
         fl.setContentsMargins(0, 0, 0, 0)
         fl.addRow(k_label, self.k_combo)
-        left = vcol(self.heading("comp.title", 1.3), intro, form, self.ratio_label, *self.train_buttons.values(),
+        left = vcol(self.heading("comp.title", 1.3), intro, protocol, form, self.ratio_label, short_title,
+                    *self.train_buttons.values(),
                     self.recompute_button, self.progress, self.status)
         self.mse_plot, self.psnr_plot = ThemedPlot(state), ThemedPlot(state)
         for plot in (self.mse_plot, self.psnr_plot):
@@ -103,9 +140,16 @@ class CompressionPage(Page):
         for method in cp.METHODS:
             for plot in (self.mse_plot, self.psnr_plot):
                 line = plot.line(tr(f"comp.{method}"), METHOD_COLORS[method], dashed=method == "pca")
-                line.setSymbol("o" if method != "pca" else None)
-                line.setSymbolSize(state.px(9))
+                line.setSymbol({"pca": None, "deep": "star"}.get(method, "o"))
+                line.setSymbolSize(state.px(18 if method == "deep" else 9))
                 self.lines[(plot is self.psnr_plot, method)] = line
+        self.short_marks = {}
+        for plot in (self.mse_plot, self.psnr_plot):   # hollow markers, explained in the protocol text
+            marks = pg.ScatterPlotItem(size=state.px(11), brush=None)
+            plot.addItem(marks)
+            self.short_marks[plot is self.psnr_plot] = marks
+        self.record_label = QLabel()
+        self.record_label.setWordWrap(True)
         self.k_marker = [plot.addLine(x=np.log10(16), pen=None) for plot in (self.mse_plot, self.psnr_plot)]
         self._names = {m: tr(f"comp.{m}") for m in cp.METHODS}
         plots = QSplitter(Qt.Horizontal)
@@ -114,16 +158,20 @@ class CompressionPage(Page):
         examples = QWidget()
         grid = QGridLayout(examples)
         self.example_labels, self.example_grids = {}, {}
-        for row, method in enumerate(("original",) + cp.METHODS):
+        for row, method in enumerate(("original",) + EXAMPLE_METHODS):
             label = QLabel()
             label.setWordWrap(True)
             view = ImageGrid(state, columns=cp.EVAL["examples"], cell=48)
             grid.addWidget(label, 2 * row, 0)
             grid.addWidget(view, 2 * row + 1, 0)
             self.example_labels[method], self.example_grids[method] = label, view
-        grid.setRowStretch(2 * len(cp.METHODS) + 2, 1)
+        grid.setRowStretch(2 * len(EXAMPLE_METHODS) + 2, 1)
         right = QSplitter(Qt.Vertical)
-        right.addWidget(plots)
+        plots_box = QWidget()
+        QVBoxLayout(plots_box).addWidget(plots, 1)
+        plots_box.layout().addWidget(self.record_label)
+        plots_box.layout().setContentsMargins(0, 0, 0, 0)
+        right.addWidget(plots_box)
         right.addWidget(scroll(examples))
         right.setSizes([450, 550])
         split = QSplitter(Qt.Horizontal)
@@ -180,10 +228,11 @@ class CompressionPage(Page):
         if isinstance(value, tuple) and value and value[0] == "originals":
             self.originals = value[1]
         elif isinstance(value, cp.Point):
-            self.curves[(value.method, value.k)] = value
+            self.short_runs[(value.method, value.k)] = value
             self.status.setText(tr("comp.done"))
         elif isinstance(value, dict):
             self.curves = value
+            self.short_runs = cp.load_short_runs()
             self.status.setText(tr("comp.done"))
         self.progress.setValue(100)
         self.refresh()
@@ -203,30 +252,68 @@ class CompressionPage(Page):
             ks, mse = cp.series(self.curves, method)
             self.lines[(False, method)].setData(ks, mse)
             self.lines[(True, method)].setData(ks, [cp.psnr(v) for v in mse])
+        self._refresh_short_runs()
         for marker in self.k_marker:
             marker.setPen(self.state.colors.muted, width=self.state.px(2))
             marker.setValue(np.log10(k))
         if self.originals is not None:
             self.example_grids["original"].set_images(self.originals)
         self.example_labels["original"].setText(tr("comp.original"))
-        for method in cp.METHODS:
+        for method in EXAMPLE_METHODS:
             point = self.curves.get((method, k))
             name = tr(f"comp.{method}")
+            short = self.short_runs.get((method, k))
             if point is None:
-                self.example_labels[method].setText(tr("comp.missing", method=name))
-                self.example_grids[method].set_images(np.zeros((0, 28, 28), np.uint8))
+                text = tr("comp.missing", method=name)
+                self.example_grids[method].set_images(short.examples if short else np.zeros((0, 28, 28), np.uint8))
             else:
-                self.example_labels[method].setText(tr("comp.row", method=name, mse=fmt_num(round(point.mse, 4)),
-                                                       psnr=fmt_num(round(point.psnr, 1)),
-                                                       source=tr(f"comp.source.{point.source}")))
+                text = tr("comp.row", method=name, mse=fmt_num(round(point.mse, 4)),
+                          psnr=fmt_num(round(point.psnr, 1)), source=tr(f"comp.source.{point.source}"))
+                if point.cost:
+                    text += " — " + self._cost_text(point.cost)
                 self.example_grids[method].set_images(point.examples)
+            if short is not None:
+                text += "\n" + tr("comp.short_row", mse=fmt_num(round(short.mse, 4)), psnr=fmt_num(round(short.psnr, 1)),
+                                  n=fmt_int(short.cost["n_train"]) if short.cost else "?",
+                                  epochs=fmt_num(short.cost["epochs"]) if short.cost else "?",
+                                  seconds=fmt_int(round(short.cost["seconds"])) if short.cost else "?")
+            self.example_labels[method].setText(text)
+        self._refresh_record()
         self._update_buttons()
+
+    @staticmethod
+    def _cost_text(cost: dict) -> str:
+        """Training cost; CPU time where it was measured (wall time on a busy machine says little)."""
+        layers = cost.get("layers")
+        return tr("comp.cost", n=fmt_int(cost["n_train"]), epochs=fmt_num(round(cost["epochs"], 2)),
+                  seconds=fmt_int(round(cost.get("cpu_seconds", cost["seconds"]))), threads=cost.get("threads", 1),
+                  layers=f" ({layers})" if layers else "")
+
+    def _refresh_short_runs(self) -> None:
+        colors = self.state.colors.series
+        for psnr_axis, marks in self.short_marks.items():
+            spots = [{"pos": (float(np.log10(p.k)), p.psnr if psnr_axis else p.mse), "symbol": "o",
+                      "pen": pg.mkPen(colors[METHOD_COLORS[p.method] % len(colors)], width=self.state.px(2)),
+                      "brush": None} for p in self.short_runs.values()]
+            marks.setData(spots)
+            marks.setVisible(bool(spots))
+
+    def _refresh_record(self) -> None:
+        record = next((p for (m, _k), p in self.curves.items() if m == "deep"), None)
+        self.record_label.setVisible(record is not None)
+        if record is None:
+            return
+        pca = self.curves.get(("pca", record.k))
+        self.record_label.setText(tr("comp.record", mse=fmt_num(round(record.mse, 5)),
+                                     per_image=fmt_num(round(record.mse * 784, 2)),
+                                     pca=fmt_num(round(pca.mse * 784, 2)) if pca is not None else "?",
+                                     cost=self._cost_text(record.cost) if record.cost else ""))
 
     def _update_buttons(self) -> None:
         busy = self.task is not None and self.task.is_running()
         for method, button in self.train_buttons.items():
             button.setText(tr("comp.train", method=tr(f"comp.{method}"), k=self.k()))
-            enable(button, not busy and (method, self.k()) not in self.curves, "why.busy" if busy else "why.computed")
+            enable(button, not busy, "why.busy")  # a short run never replaces a full-run point
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -43,6 +43,8 @@ class LatentPage(SourceMixin, Page):
         self.encode_task: Task | None = None
         self.tsne_task: Task | None = None
         self._live_version = -1
+        self._pretrained_id: str | None = None      # the shipped model shown, if any
+        self._shipped_maps: dict = {}                # model id → its build-time t-SNE map (or None)
         self._status_key, self._status_values = "", {}
         # --- controls
         self.model_combo = QComboBox()
@@ -222,6 +224,10 @@ class LatentPage(SourceMixin, Page):
             self.session.set_linear_view()
             return
         self._stop_task("tsne_task")
+        shipped = self.shipped_tsne()
+        if shipped is not None:
+            self.session.set_tsne_view(np.arange(len(shipped)), shipped)
+            return
         codes = self.session.codes
         task = Task(lambda: tsne_work(codes, TSNE_POINTS))
         task.progress.connect(self._on_progress)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from aeviz.ui.widgets import Translatable
 
+from aeviz.core import fast_tsne
 from aeviz.core import latent as L
 
 MAX_SLIDERS = 16
@@ -151,10 +152,13 @@ def encode_work(model, load_dataset, want_pca: bool = True):
 
 
 def tsne_work(codes: np.ndarray, n: int, seed: int = 0):
-    """Worker body: t-SNE on a stratified sample; yields (fraction, rows, map or None)."""
+    """Worker body: t-SNE (grid-accelerated, aeviz.core.fast_tsne) on a random sample of n codes.
+
+    Yields (fraction, rows, map or None): partial maps unfold on screen while it runs.
+    """
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(codes), min(n, len(codes)), replace=False))
-    gen = L.tsne(codes[rows], perplexity=30.0, iterations=300, seed=seed)
+    gen = fast_tsne.tsne(codes[rows], perplexity=30.0, iterations=500, seed=seed)
     try:
         while True:
             fraction, y = next(gen)

@@ -27,7 +27,6 @@ add_strings({
     "why.busy": {"en": "A computation is running: wait for it or stop it.",
                  "fr": "Un calcul est en cours : attendez sa fin ou arrêtez-le."},
     "why.idle": {"en": "Nothing is running.", "fr": "Aucun calcul en cours."},
-    "why.computed": {"en": "This point is already computed.", "fr": "Ce point est déjà calculé."},
 })
 
 WHY = "aeviz_why"  # widget property: (i18n key, values) of why it is disabled
