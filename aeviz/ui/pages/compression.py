@@ -56,7 +56,7 @@ add_strings({
         "en": "★ Record: deep convolutional autoencoder, k = 30: MSE {mse} per pixel = {per_image} per image "
               "(Hinton & Salakhutdinov 2006: 3.00; PCA at k = 30: {pca}). {cost}",
         "fr": "★ Record : auto-encodeur convolutif profond, k = 30 : EQM {mse} par pixel = {per_image} par image "
-              "(Hinton & Salakhutdinov 2006 : 3.00 ; ACP à k = 30 : {pca}). {cost}"},
+              "(Hinton & Salakhutdinov 2006 : 3,00 ; ACP à k = 30 : {pca}). {cost}"},
     "comp.cost": {"en": "Trained on {n} images, {epochs} epochs, {seconds} s with {threads} thread(s){layers}.",
                   "fr": "Entraîné sur {n} images, {epochs} époques, {seconds} s avec {threads} fil(s) "
                         "d'exécution{layers}."},
