@@ -68,3 +68,27 @@ def main_window(qtbot, app_state):
     # lives on, so it waits here for work that could not stop in that budget.
     from aeviz.ui import workers
     workers.stop_all(timeout_ms=10000)
+
+
+@pytest.fixture
+def widget_calls_off_gui_thread():
+    """A list that collects every widget method called from a worker thread while the test runs.
+
+    Each worker thread gets a profiler (``aeviz.ui.workers.worker_probe``) that sees every call
+    into C code; a call bound to a QWidget is recorded. The test asserts the list is empty.
+    """
+    import sys
+
+    from PySide6.QtWidgets import QWidget
+    from aeviz.ui import workers
+
+    found: list[str] = []
+
+    def profile(frame, event, arg):
+        if event == "c_call" and isinstance(getattr(arg, "__self__", None), QWidget):
+            found.append(f"{type(arg.__self__).__name__}.{getattr(arg, '__name__', '?')} "
+                         f"({frame.f_code.co_filename}:{frame.f_lineno})")
+
+    workers.worker_probe = lambda: sys.setprofile(profile)
+    yield found
+    workers.worker_probe = None

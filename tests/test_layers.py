@@ -1,4 +1,4 @@
-"""The architecture rules: the core never imports Qt; start-up never imports torch."""
+"""The architecture rules: the core and the page states never import Qt; start-up never imports torch."""
 
 import pkgutil
 import subprocess
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import aeviz.core
+import aeviz.state
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +19,8 @@ def _run(code: str) -> str:
 
 
 def test_core_imports_no_qt():
-    modules = [f"aeviz.core.{m.name}" for m in pkgutil.iter_modules(aeviz.core.__path__)]
+    modules = [f"{package.__name__}.{m.name}" for package in (aeviz.core, aeviz.state)
+               for m in pkgutil.iter_modules(package.__path__)]
     assert modules, "no core modules found"
     code = ("import importlib, sys\n"
             f"for name in {modules!r}: importlib.import_module(name)\n"
@@ -27,7 +29,7 @@ def test_core_imports_no_qt():
 
 
 def test_core_source_has_no_qt_import():
-    for path in (ROOT / "aeviz" / "core").rglob("*.py"):
+    for path in [*(ROOT / "aeviz" / "core").rglob("*.py"), *(ROOT / "aeviz" / "state").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         for banned in ("PySide6", "pyqtgraph", "shiboken6"):
             assert f"import {banned}" not in text and f"from {banned}" not in text, f"{path} imports {banned}"

@@ -56,3 +56,40 @@ def test_error_is_reported_not_raised(qtbot):
     with qtbot.waitSignal(task.finished, timeout=5000):
         task.start()
     assert errors[0][0] == "bad input file" and "ValueError" in errors[0][1]
+
+
+def test_task_slot_runs_one_job_and_reports_busy(qtbot):
+    from aeviz.ui.workers import TaskSlot
+
+    slot = TaskSlot()
+    busy, seen, results = [], [], []
+    slot.busy_changed.connect(busy.append)
+    slot.progress.connect(seen.append)
+    slot.result.connect(results.append)
+    with qtbot.waitSignal(slot.finished, timeout=5000):
+        assert slot.start(lambda: _counting(3, 0.05))
+        assert not slot.start(lambda: _counting(3))  # refused while busy
+    assert busy == [True, False] and seen == [0, 1, 2] and results == ["done"] and not slot.busy
+
+
+def test_task_slot_replace_forgets_the_old_jobs_late_signals(qtbot):
+    from aeviz.ui.workers import TaskSlot
+
+    slot = TaskSlot()
+    results = []
+    slot.result.connect(results.append)
+    slot.start(lambda: _counting(10_000, 0.01))
+    with qtbot.waitSignal(slot.finished, timeout=5000):
+        slot.start(lambda: 7, replace=True)
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=5000)
+    assert results == [7]
+
+
+def test_the_probe_sees_a_widget_touched_from_a_worker(qtbot, widget_calls_off_gui_thread):
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("x")
+    task = Task(lambda: label.text())
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        task.start()
+    assert any(call.startswith("QLabel.text") for call in widget_calls_off_gui_thread)

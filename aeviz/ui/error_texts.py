@@ -203,6 +203,21 @@ PARAM_TEXTS = {
                                 "fr": "le nombre de canaux de convolution"},
     "err.limit.bytes": {"en": "the size of the pixels (bytes)", "fr": "la taille des pixels (octets)"},
     "err.limit.count": {"en": "the number of images", "fr": "le nombre d'images"},
+    "err.expected.s_whole": {"en": "a whole number", "fr": "un nombre entier"},
+    "err.expected.s_number": {"en": "a number", "fr": "un nombre"},
+    "err.expected.s_text": {"en": "a text", "fr": "un texte"},
+    "err.expected.s_bool": {"en": "true or false", "fr": "vrai ou faux"},
+    "err.expected.s_list": {"en": "a list", "fr": "une liste"},
+    "err.expected.s_choice": {"en": "one of the listed choices", "fr": "l'un des choix proposés"},
+    "err.expected.s_object": {"en": "a JSON object", "fr": "un objet JSON"},
+    "err.expected.s_value": {"en": "a valid value", "fr": "une valeur valide"},
+    "err.field.state": {"en": "page state", "fr": "état de la page"},
+    "err.run.idle": {"en": "not started", "fr": "non lancé"},
+    "err.run.running": {"en": "running", "fr": "en cours"},
+    "err.run.paused": {"en": "paused", "fr": "en pause"},
+    "err.run.done": {"en": "finished", "fr": "terminé"},
+    "err.run.diverged": {"en": "diverged", "fr": "divergé"},
+    "err.run.stopped": {"en": "stopped", "fr": "arrêté"},
     "err.expected.int": {"en": "a whole number between {lo} and {hi}", "fr": "un nombre entier entre {lo} et {hi}"},
     "err.expected.number": {"en": "a number between {lo} and {hi}", "fr": "un nombre entre {lo} et {hi}"},
     "err.expected.bool": {"en": "true or false", "fr": "true ou false"},
@@ -226,10 +241,52 @@ PARAM_TEXTS = {
     "err.idx.labels": {"en": "labels (1 dimension)", "fr": "étiquettes (1 dimension)"},
 }
 
+#: Page states (aeviz.state) and saved views (aeviz.core.viewfile).
+ERROR_TEXTS.update({
+    "state.bad_type": {"en": "{field}: invalid value (expected {expected}).",
+                       "fr": "{field} : valeur invalide (attendu : {expected})."},
+    "state.out_of_range": {"en": "{field} = {value} is outside the allowed range [{lo}, {hi}].",
+                           "fr": "{field} = {value} est hors de l'intervalle permis [{lo} ; {hi}]."},
+    "state.bad_choice": {"en": "{field}: “{value}” is not one of the possible choices.",
+                         "fr": "{field} : « {value} » ne fait pas partie des choix possibles."},
+    "state.bad_grid": {"en": "{field} must be a rectangle of numbers, at most {rows}×{cols}.",
+                       "fr": "{field} doit être un rectangle de nombres, au plus {rows}×{cols}."},
+    "state.unknown_field": {"en": "Unknown field(s) in the saved state: {field}.",
+                            "fr": "Champ(s) inconnu(s) dans l'état enregistré : {field}."},
+    "state.too_deep": {"en": "The saved state is nested too deeply.",
+                       "fr": "L'état enregistré est imbriqué trop profondément."},
+    "state.newer_version": {
+        "en": "This page state was saved by a newer aeviz (version {version}); this one reads up to {supported}.",
+        "fr": "Cet état de page a été enregistré par une version plus récente d'aeviz (version {version}) ; "
+              "celle-ci lit jusqu'à la version {supported}."},
+    "run.illegal": {"en": "A run cannot go from “{current}” to “{target}”.",
+                    "fr": "Un entraînement ne peut pas passer de « {current} » à « {target} »."},
+    "view.not_found": {"en": "{name}: file not found.", "fr": "{name} : fichier introuvable."},
+    "view.is_folder": {"en": "{name} is a folder, not a saved view.",
+                       "fr": "{name} est un dossier, pas une vue enregistrée."},
+    "view.not_regular": {"en": "{name} is not a regular file (a pipe or a device?); it was not opened.",
+                         "fr": "{name} n'est pas un fichier ordinaire (un tube ou un périphérique ?) ; "
+                               "il n'a pas été ouvert."},
+    "view.unreadable": {"en": "{name} cannot be read (permissions?).",
+                        "fr": "{name} ne peut pas être lu (droits d'accès ?)."},
+    "view.foreign": {"en": "{name} is not a saved aeviz view.", "fr": "{name} n'est pas une vue aeviz enregistrée."},
+    "view.damaged": {"en": "{name} is damaged or truncated.", "fr": "{name} est endommagé ou tronqué."},
+    "view.too_large": {"en": "{name} is implausibly large ({size} bytes; the limit is {limit}).",
+                       "fr": "{name} est d'une taille invraisemblable ({size} octets ; la limite est {limit})."},
+    "view.newer_version": {
+        "en": "{name} was saved by a newer aeviz (format {version}); this version reads up to format {supported}.",
+        "fr": "{name} a été enregistré par une version plus récente d'aeviz (format {version}) ; cette version "
+              "lit jusqu'au format {supported}."},
+    "view.unknown_page": {"en": "{name} shows a page this version of aeviz does not have ({page}).",
+                          "fr": "{name} montre une page que cette version d'aeviz n'a pas ({page})."},
+    "view.not_saveable": {"en": "This page has nothing to save.", "fr": "Cette page n'a rien à enregistrer."},
+})
+
 add_strings({**{f"err.{code}": texts for code, texts in ERROR_TEXTS.items()}, **PARAM_TEXTS})
 
 #: params whose value is a word to translate, and the catalogue prefix of its translations.
-_WORD_PARAMS = {"limit": "err.limit.", "kind": "err.kind.", "expected": "err.expected."}
+_WORD_PARAMS = {"limit": "err.limit.", "kind": "err.kind.", "expected": "err.expected.",
+                "field": "err.field.", "current": "err.run.", "target": "err.run."}
 
 
 def _number(value: int) -> str:

@@ -33,6 +33,9 @@ _log = logging.getLogger(__name__)
 _live_tasks: "weakref.WeakSet[Task]" = weakref.WeakSet()
 _running: set["Task"] = set()  # keeps running tasks alive even if their owner forgets them
 _deadline: float | None = None  # monotonic time after which waits give up (while closing)
+#: Called first thing in every worker thread when set: tests install a profiler there that
+#: fails on any widget method called off the GUI thread.
+worker_probe: Callable[[], None] | None = None
 
 
 class _Runner(QObject):
@@ -48,6 +51,8 @@ class _Runner(QObject):
 
     @Slot()
     def run(self) -> None:
+        if worker_probe is not None:
+            worker_probe()
         try:
             result = self._work()
             if inspect.isgenerator(result):
@@ -146,6 +151,70 @@ class Task(QObject):
     def _on_thread_finished(self) -> None:
         _running.discard(self)
         self.finished.emit()
+
+
+class TaskSlot(QObject):
+    """A page's one background job at a time: the guard, the wiring and the busy flag, once.
+
+    ``start(work)`` refuses while a job runs (or, with ``replace=True``, cancels it and
+    forgets its late signals); the slot's own signals carry only the current job's
+    progress, result and error, then ``finished``. ``busy_changed`` lets the view enable
+    or disable its buttons from one place. ``work`` must not read widgets: build it from
+    copies (a page's state value is immutable, so passing it is enough).
+    """
+
+    busy_changed = Signal(bool)
+    progress = Signal(object)
+    result = Signal(object)
+    error = Signal(str, str)
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._task: Task | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and self._task.is_running()
+
+    @property
+    def task(self) -> Task | None:
+        return self._task
+
+    def start(self, work: Callable[[], Any], on_cancel: Callable[[], None] | None = None,
+              replace: bool = False) -> bool:
+        """Run ``work`` (a function or a generator function); False if refused because busy."""
+        if self.busy:
+            if not replace:
+                return False
+            self._task.cancel()
+        task = Task(work, on_cancel=on_cancel, parent=self)
+        self._task = task
+        task.progress.connect(lambda value: self._forward(task, self.progress, value))
+        task.result.connect(lambda value: self._forward(task, self.result, value))
+        task.error.connect(lambda message, details: self._forward(task, self.error, message, details))
+        task.finished.connect(lambda: self._on_finished(task))
+        task.start()
+        self.busy_changed.emit(True)
+        return True
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def stop(self, timeout_ms: int = 1000) -> bool:
+        """Cancel and wait; True if the job ended in time."""
+        return self._task is None or self._task.stop(timeout_ms)
+
+    def _forward(self, task: Task, signal, *args) -> None:
+        if task is self._task:
+            signal.emit(*args)
+
+    def _on_finished(self, task: Task) -> None:
+        if task is self._task:
+            self._task = None
+            self.busy_changed.emit(False)
+            self.finished.emit()
 
 
 def running_tasks() -> list[Task]:

@@ -11,6 +11,8 @@ from typing import Callable
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from aeviz.core.viewfile import View
+from aeviz.state.base import PageState, Store
 from aeviz.ui.app_state import AppState
 from aeviz.ui.i18n import tr
 from aeviz.ui.widgets import retranslate_reasons
@@ -21,6 +23,9 @@ class Page(QWidget):
     page_id = "page"
     #: i18n key of the page's title in the sidebar
     title_key = "page.title"
+
+    #: this page's state (``aeviz.state``); the page is a view bound to it. None: nothing to save.
+    store: Store | None = None
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
@@ -61,6 +66,29 @@ class Page(QWidget):
 
     def retheme(self) -> None:
         """Redraw custom colours; widgets using the palette follow on their own."""
+
+    # --- saved views -------------------------------------------------------------------------
+    def can_save_view(self) -> bool:
+        return self.store is not None
+
+    def current_view(self) -> View:
+        """The page as a view file holds it: its state and, for a trained model, its weights."""
+        value: PageState = self.store.value
+        return View(page=self.page_id, state=value.to_dict(), state_version=value.version,
+                    model=self.view_model_bytes(), file_fields=value.FILE_FIELDS)
+
+    def view_model_bytes(self) -> bytes | None:
+        """A trained model to embed in the view (pages that train override this)."""
+        return None
+
+    def open_view(self, view: View) -> None:
+        """Show ``view``: everything is validated before anything on the page changes."""
+        value = type(self.store.value).from_dict(view.state, view.state_version)
+        self.open_view_model(view, value)
+        self.store.replace(value)
+
+    def open_view_model(self, view: View, value: PageState) -> None:
+        """Pages with trained weights load ``view``'s model here (raise to refuse the view)."""
 
     def prepare_for_screenshot(self) -> None:
         """Finish any background loading synchronously (used by ``--screenshot``)."""
