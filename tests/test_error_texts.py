@@ -16,7 +16,8 @@ from aeviz.ui import i18n
 from aeviz.ui.error_texts import ERROR_TEXTS, describe_error
 
 ROOT = Path(aeviz.__file__).parent
-CODE = re.compile(r"^(bundle|data|image|conv)\.[a-z_]+$")
+CODE = re.compile(r"^(bundle|data|image|conv|state|run|view|exercises|convolution|transposed|lab|training|"
+                  r"linear|compression|pretraining|latent)\.(?!json$|aeviz$|png$|csv$)[a-z_]+$")
 
 
 def raised_codes() -> set[str]:
@@ -37,13 +38,19 @@ def raised_codes() -> set[str]:
                     codes.add(arg.value)
                 elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant):
                     prefix = arg.values[0].value
-                    if prefix in ("bundle.", "data.", "image."):
+                    if prefix in ("bundle.", "data.", "image.", "view."):
                         reasons = images.REASONS if prefix == "image." else files.REASONS
                         codes.update(prefix + r for r in reasons)
     return codes
 
 
 def test_every_raised_code_has_both_languages():
+    import importlib
+
+    from aeviz.ui.pages import PAGES
+
+    for spec in PAGES:  # page modules add the texts of their own state's codes
+        importlib.import_module(spec.module)
     codes = raised_codes()
     assert len(codes) > 50 and {"bundle.nonfinite", "data.limit", "bundle.not_regular", "image.not_image",
                                 "conv.kernel_too_big"} <= codes

@@ -123,12 +123,17 @@ def test_export_view_writes_a_png(main_window, tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["home.png"]
 
 
-def test_home_links_only_to_registered_pages(main_window):
+def test_home_links_open_the_exact_state_of_their_topic(main_window):
+    import importlib
+
     home = main_window.page("home")
-    assert set(home.linked_pages()) <= set(page_ids())
-    for target in home.linked_pages():
-        home.navigate.emit(target)
-        assert main_window.current_page().page_id == target
+    links = home.topic_links()
+    assert {page for page, _preset in links} == set(page_ids()) - {"home", "exercises"}
+    for page_id, preset in links:
+        home.open_topic.emit(page_id, preset)
+        page = main_window.current_page()
+        assert page.page_id == page_id
+        assert page.store.value == importlib.import_module(f"aeviz.state.{page_id}").PRESETS[preset](), preset
 
 
 def test_pages_are_grouped_by_lesson(main_window):

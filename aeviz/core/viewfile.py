@@ -145,6 +145,7 @@ def _parse(raw: bytes, name: str) -> dict:
             or not isinstance(state_version, int) or not isinstance(files, list)
             or not all(isinstance(f, str) for f in files)):
         raise ViewError("view.damaged", f"{name}: the view description is incomplete", name=name)
+    doc["state_version"], doc["files"] = state_version, files
     return doc
 
 

@@ -104,7 +104,7 @@ def make_state(app: QApplication, language: str | None, theme: str | None, zoom:
     return state, warning
 
 
-def run_gui(language=None, theme=None, zoom=None, presentation=None) -> NoReturn:
+def run_gui(language=None, theme=None, zoom=None, presentation=None, view: str | None = None) -> NoReturn:
     from aeviz.ui.main_window import MainWindow
 
     app = create_application()
@@ -118,6 +118,8 @@ def run_gui(language=None, theme=None, zoom=None, presentation=None) -> NoReturn
     else:
         window.show()
     QTimer.singleShot(0, _warm_up_heavy_imports)
+    if view is not None:
+        QTimer.singleShot(0, lambda: window.open_view_file(view))
     if os.environ.get("AEVIZ_QUIT_AFTER_PAINT"):  # bench/startup.py: report the first paint, then quit
         probe = FirstPaintProbe(window)
         probe.painted.connect(app.quit)
@@ -146,10 +148,17 @@ def end_process(code: int) -> NoReturn:
 
 
 def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zoom=None,
-                       presentation: bool = False, pages: list[str] | None = None) -> list[Path]:
-    """Render each page to ``out_dir/<page>.png`` offscreen; returns the files written."""
+                       presentation: bool = False, pages: list[str] | None = None, view: str | None = None,
+                       size: tuple[int, int] | None = None) -> list[Path]:
+    """Render each page to ``out_dir/<page>.png`` offscreen, and its state to ``<page>.aevizview``
+    (the file that renders the same picture again with ``view=``); returns the files written.
+
+    With ``view``, only that saved view is rendered; a view that cannot be opened raises its
+    :class:`aeviz.core.viewfile.ViewError` (or the page state's error).
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from aeviz.core.persist import atomic_write_bytes
+    from aeviz.core.viewfile import VIEW_SUFFIX, save_view
     from aeviz.ui.main_window import MainWindow
     from aeviz.ui.pages import page_ids
 
@@ -158,24 +167,33 @@ def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zo
     state, _warning = make_state(app, language or "en", theme, zoom, False, persist=False)
     state.set_presentation(presentation)
     window = MainWindow(state)
-    width, height = (1920, 1080) if state.scale >= 1.5 else (1440, 900)
+    width, height = size or ((1920, 1080) if state.scale >= 1.5 else (1440, 900))
     window.resize(width, height)
     window.show()
     out = Path(out_dir)
     written = []
-    for page_id in pages or page_ids():
-        window.show_page(page_id)
-        page = window.page(page_id)
-        page.prepare_for_screenshot()
-        deadline = time.monotonic() + 0.3
-        while time.monotonic() < deadline:
-            app.processEvents()
-            time.sleep(0.01)
-        path = out / f"{page_id}.png"
-        atomic_write_bytes(path, window_png(window))
-        written.append(path)
-    window.close()
-    app.processEvents()
+    try:
+        if view is not None:
+            window.open_view_file(view, interactive=False)
+            targets = [window.current_page().page_id]
+        else:
+            targets = pages or page_ids()
+        for page_id in targets:
+            window.show_page(page_id)
+            page = window.page(page_id)
+            page.prepare_for_screenshot()
+            deadline = time.monotonic() + 0.3
+            while time.monotonic() < deadline:
+                app.processEvents()
+                time.sleep(0.01)
+            path = out / f"{page_id}.png"
+            atomic_write_bytes(path, window_png(window))
+            written.append(path)
+            if view is None and page.can_save_view():
+                written.append(save_view(out / f"{page_id}{VIEW_SUFFIX}", page.current_view()))
+    finally:
+        window.close()
+        app.processEvents()
     return written
 
 

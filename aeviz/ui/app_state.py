@@ -6,7 +6,7 @@ signals (language, theme, scale). The main window is the only writer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -38,9 +38,11 @@ class AppState(QObject):
 
     @staticmethod
     def _use_language(language: str) -> None:
-        """Strings and numbers (Qt's spin boxes too, through the default QLocale) in ``language``."""
+        """Strings and numbers (Qt's spin boxes too, through the default QLocale) in ``language``,
+        and Qt's own words (the buttons of message boxes, file dialogs) through its translator."""
         i18n.set_language(language)
         QLocale.setDefault(qlocale(language))
+        install_qt_translator(language)
 
     # --- read side -------------------------------------------------------------------------
     @property
@@ -131,3 +133,25 @@ class AppState(QObject):
         if app is not None:
             themes.apply_theme(app, self.settings.theme, self.scale)
         self.scale_changed.emit(self.scale)
+
+
+_qt_translator: QTranslator | None = None
+
+
+def install_qt_translator(language: str) -> bool:
+    """Qt's catalogue for ``language`` (qtbase_fr.qm ships with PySide6 and in the bundle); True if loaded."""
+    global _qt_translator
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if language == "en":
+        return True
+    translator = QTranslator(app)
+    if not translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+        return False
+    app.installTranslator(translator)
+    _qt_translator = translator
+    return True

@@ -15,8 +15,16 @@ from PySide6.QtWidgets import (
     QFileDialog, QFrame, QHBoxLayout, QListView, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QWidget,
 )
 
+import importlib
+import os
+from pathlib import Path
+
 from aeviz import __version__
+from aeviz.core.errors import AevizError
 from aeviz.core.persist import atomic_write_bytes
+from aeviz.core.viewfile import VIEW_SUFFIX, ViewError, load_view, save_view
+from aeviz.ui.error_texts import describe_error
+from aeviz.ui.settings import MAX_RECENT
 from aeviz.ui import workers
 from aeviz.ui.app_state import AppState
 from aeviz.ui.i18n import LANGUAGE_NAMES, LANGUAGES, add_strings, tr
@@ -32,6 +40,19 @@ add_strings({
     "menu.view": {"en": "&View", "fr": "&Affichage"},
     "menu.help": {"en": "&Help", "fr": "&Aide"},
     "action.export_png": {"en": "Export view as PNG…", "fr": "Exporter la vue en PNG…"},
+    "action.open_view": {"en": "Open a view…", "fr": "Ouvrir une vue…"},
+    "action.save_view": {"en": "Save this view…", "fr": "Enregistrer cette vue…"},
+    "menu.recent": {"en": "Recent views", "fr": "Vues récentes"},
+    "recent.none": {"en": "(none yet)", "fr": "(aucune pour l'instant)"},
+    "view.filter": {"en": "aeviz view (*.aevizview)", "fr": "Vue aeviz (*.aevizview)"},
+    "view.saved": {"en": "View saved: {path}", "fr": "Vue enregistrée : {path}"},
+    "view.opened": {"en": "View opened: {path}", "fr": "Vue ouverte : {path}"},
+    "view.save_failed": {"en": "The view could not be saved:\n{error}", "fr": "La vue n'a pas pu être enregistrée :\n{error}"},
+    "view.open_failed": {"en": "This view cannot be opened; the current page is unchanged.\n\n{error}",
+                         "fr": "Cette vue ne peut pas être ouverte ; la page actuelle n'a pas changé.\n\n{error}"},
+    "view.missing": {"en": "The view was opened, but these files it uses were not found next to it:\n{files}",
+                     "fr": "La vue a été ouverte, mais ces fichiers qu'elle utilise sont introuvables à côté "
+                           "d'elle :\n{files}"},
     "action.quit": {"en": "Quit", "fr": "Quitter"},
     "action.presentation": {"en": "Presentation mode", "fr": "Mode présentation"},
     "action.sidebar": {"en": "Show the page list", "fr": "Afficher la liste des pages"},
@@ -142,6 +163,8 @@ class MainWindow(QMainWindow):
             page = spec.load_class()(self.state)
             if hasattr(page, "navigate"):
                 page.navigate.connect(self.show_page)
+            if hasattr(page, "open_topic"):
+                page.open_topic.connect(self.open_preset)
             self.pages[page_id] = page
             # A page larger than the window (presentation zoom on a small screen) scrolls; it never
             # pushes the window past the screen.
@@ -189,6 +212,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = self._menu(bar, "menu.file")
+        file_menu.addAction(self._action("action.open_view", self.open_view_dialog, QKeySequence("Ctrl+O")))
+        file_menu.addAction(self._action("action.save_view", self.save_view_dialog, QKeySequence("Ctrl+S")))
+        self.recent_menu = self._menu(file_menu, "menu.recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
         file_menu.addAction(self._action("action.export_png", self.export_view_dialog, QKeySequence("Ctrl+E")))
         file_menu.addSeparator()
         file_menu.addAction(self._action("action.quit", self.close, QKeySequence.Quit))
@@ -303,6 +331,92 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, tr("action.export_png"), tr("export.failed", error=exc))
             return
         self.show_notice(tr("export.done", path=path))
+
+    # --- saved views -------------------------------------------------------------------------
+    def save_view_to(self, path: str | os.PathLike) -> Path:
+        """Write the current page's view; raises AevizError/OSError (the dialog shows them)."""
+        page = self.current_page()
+        if not page.can_save_view():
+            raise ViewError("view.not_saveable", "this page has nothing to save")
+        written = save_view(path, page.current_view())
+        self._remember(written)
+        return written
+
+    def save_view_dialog(self) -> None:
+        page = self.current_page()
+        if not page.can_save_view():
+            self.show_notice(tr("err.view.not_saveable"))
+            return
+        default = f"aeviz-{page.page_id}{VIEW_SUFFIX}"
+        path, _ = QFileDialog.getSaveFileName(self, tr("action.save_view"), default, tr("view.filter"))
+        if not path:
+            return
+        if not path.lower().endswith(VIEW_SUFFIX):
+            path += VIEW_SUFFIX
+        try:
+            written = self.save_view_to(path)
+        except (AevizError, OSError) as exc:
+            QMessageBox.warning(self, tr("action.save_view"), tr("view.save_failed", error=describe_error(exc)))
+            return
+        self.show_notice(tr("view.saved", path=written))
+
+    def open_view_file(self, path: str | os.PathLike, interactive: bool = True) -> bool:
+        """Show the view saved in ``path``. Anything wrong: a message, and the current page is unchanged.
+
+        With ``interactive=False`` (screenshots, tests) the error is raised instead of shown.
+        """
+        try:
+            view = load_view(path)
+            if spec_for(view.page) is None or view.page == "home":
+                raise ViewError("view.unknown_page", f"unknown page {view.page!r}", name=Path(path).name,
+                                page=view.page[:40])
+            page = self.page(view.page)
+            if not page.can_save_view():
+                raise ViewError("view.unknown_page", f"page {view.page!r} has no saved state",
+                                name=Path(path).name, page=view.page[:40])
+            page.open_view(view)
+        except AevizError as exc:
+            if not interactive:
+                raise
+            QMessageBox.warning(self, tr("action.open_view"), tr("view.open_failed", error=describe_error(exc)))
+            return False
+        self.show_page(view.page)
+        if interactive:
+            self._remember(Path(path))
+            self.show_notice(tr("view.opened", path=path))
+            if view.missing_files:
+                QMessageBox.information(self, tr("action.open_view"),
+                                        tr("view.missing", files="\n".join(view.missing_files)))
+        return True
+
+    def open_view_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("action.open_view"), "", tr("view.filter"))
+        if path:
+            self.open_view_file(path)
+
+    def open_preset(self, page_id: str, preset: str) -> None:
+        """Show a page in one of the exact states its state module names (home links, lessons)."""
+        presets = importlib.import_module(f"aeviz.state.{page_id}").PRESETS
+        page = self.page(page_id)
+        page.open_state(presets[preset]())
+        self.show_page(page_id)
+
+    def _remember(self, path: Path) -> None:
+        if not self.state.persist:
+            return
+        entry = str(Path(path).resolve())
+        recent = [entry] + [p for p in self.state.settings.recent_views if p != entry]
+        self.state.settings.recent_views = recent[:MAX_RECENT]
+        self._on_settings_changed()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for entry in self.state.settings.recent_views:
+            action = self.recent_menu.addAction(Path(entry).name)
+            action.setToolTip(entry)
+            action.triggered.connect(lambda _c=False, p=entry: self.open_view_file(p))
+        if not self.state.settings.recent_views:
+            self.recent_menu.addAction(tr("recent.none")).setEnabled(False)
 
     def show_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, NOTICE_MS)

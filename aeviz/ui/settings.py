@@ -11,7 +11,7 @@ import json
 import logging
 import math
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from aeviz.core.files import FileRefused, open_regular, read_capped
@@ -22,6 +22,8 @@ from aeviz.core.persist import atomic_write_json
 THEMES = ("light", "dark", "high-contrast")
 ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
 MAX_THREADS = 1024
+MAX_RECENT = 8
+MAX_PATH_CHARS = 4096
 _log = logging.getLogger(__name__)
 
 
@@ -32,6 +34,7 @@ class Settings:
     zoom: float = 1.0
     presentation: bool = False
     torch_threads: int = 0  # 0: automatic (cores - 1)
+    recent_views: list = field(default_factory=list)  # saved views, most recent first
 
     def validated(self) -> "Settings":
         """A copy with every value of the wrong type or out of range replaced by its default.
@@ -47,7 +50,9 @@ class Settings:
         presentation = self.presentation if isinstance(self.presentation, bool) else default.presentation
         threads = self.torch_threads if _is_int(self.torch_threads) and 0 <= self.torch_threads <= MAX_THREADS \
             else default.torch_threads
-        return Settings(language, theme, zoom, presentation, threads)
+        recent = [p for p in self.recent_views if isinstance(p, str) and 0 < len(p) <= MAX_PATH_CHARS][:MAX_RECENT] \
+            if isinstance(self.recent_views, list) else []
+        return Settings(language, theme, zoom, presentation, threads, recent)
 
 
 def _is_int(value) -> bool:

@@ -87,6 +87,10 @@ class Page(QWidget):
         self.open_view_model(view, value)
         self.store.replace(value)
 
+    def open_state(self, value: PageState) -> None:
+        """Show an exact state (a home link's or a lesson step's preset)."""
+        self.store.replace(value)
+
     def open_view_model(self, view: View, value: PageState) -> None:
         """Pages with trained weights load ``view``'s model here (raise to refuse the view)."""
 

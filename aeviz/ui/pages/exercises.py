@@ -6,7 +6,9 @@ asked cell shows "?". One wrong answer lights the window and the kernel (hint); 
 second one shows the worked arithmetic with the cells lit. Each exercise counts once
 in the session's score; "Export results" writes them as CSV.
 
-A future lesson step opens an exercise with :meth:`ExercisesPage.show_exercise`.
+The page is a view of :class:`aeviz.state.exercises.ExercisesState` (the exercise shown and
+the answers checked on it); a lesson step opens an exercise with
+:meth:`ExercisesPage.show_exercise` or a saved state.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLin
                                QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from aeviz.core.exercise_results import Result, write_results_csv
-from aeviz.core.exercises import KINDS, LEVELS, MAX_SEED, Exercise, Verdict, draw_seed, generate, mixed
+from aeviz.core.exercises import KINDS, LEVELS, MAX_SEED, Exercise, Verdict, draw_seed
+from aeviz.state.base import Store
+from aeviz.state.exercises import MIXED, ExercisesState, Progress, replay
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
 from aeviz.ui.widgets.exercise_problem import ProblemView
@@ -50,9 +54,13 @@ add_strings({
                          "fr": "Les résultats n'ont pas pu être enregistrés dans {path} :\n{error}"},
     "ex.hint_title": {"en": "Hint:", "fr": "Indice :"},
     "ex.solution_title": {"en": "Worked solution", "fr": "Solution détaillée"},
+    "err.exercises.too_many_answers": {
+        "en": "At most {count} answers of {chars} characters can be kept for one exercise.",
+        "fr": "On garde au plus {count} réponses de {chars} caractères pour un exercice."},
+    "err.field.choice": {"en": "exercise", "fr": "exercice"},
+    "err.field.level": {"en": "level", "fr": "niveau"},
+    "err.field.seed": {"en": "seed", "fr": "graine"},
 })
-
-MIXED = "mixed"   # combo data of "kind and level drawn from the seed"
 
 
 class ExercisesPage(Page):
@@ -68,12 +76,11 @@ class ExercisesPage(Page):
 
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(state, parent)
-        self.exercise: Exercise | None = None
-        self.tries = 0
-        self.done = False
-        self.results: list[Result] = []
+        self.store = Store(ExercisesState())
+        self.exercise: Exercise | None = None   # generated from the state, kept while it is shown
+        self.progress = Progress()               # replayed from the state's answers
+        self.results: list[Result] = []          # the session's score (not part of a view)
         self._shown_at = time.monotonic()
-        self._feedback: tuple = ()
         # --- choosing an exercise
         self.kind_combo, self.level_combo = QComboBox(), QComboBox()
         for combo in (self.kind_combo, self.level_combo):
@@ -144,47 +151,42 @@ class ExercisesPage(Page):
         self.status.connect(self._to_status_bar)
         self._fill_combos()
         self.rescale()
-        self.show_selected()
+        self.store.observe(self._render_state)
+        self._render_state(self.store.value, frozenset({"choice"}))
 
     # --- public API (tests, a future lesson player) ------------------------------------------
     def show_exercise(self, kind: str, seed: int, level: int = 1) -> Exercise:
         """Show exercise (kind, seed, level) as a new one, no try made yet (e.g. from a lesson step)."""
-        return self._open(kind, seed, level, from_mixed=False)
+        self.store.replace(ExercisesState(choice=kind, level=level, seed=seed))
+        return self.exercise
 
     def show_selected(self) -> Exercise:
         """The exercise the combos and the seed name ("mixed": kind and level drawn from the seed)."""
-        seed = self.seed_spin.value()
-        from_mixed = self.kind_combo.currentData() == MIXED
-        kind, level = mixed(seed) if from_mixed else (self.kind_combo.currentData(), self.level_combo.currentData())
-        if self.exercise and (self.exercise.kind, self.exercise.seed, self.exercise.level) == (kind, seed, level):
-            self._select_combos(kind, seed, level, from_mixed)   # same exercise, but "mixed" may have been switched
-            return self.exercise
-        return self._open(kind, seed, level, from_mixed)
-
-    def _open(self, kind: str, seed: int, level: int, from_mixed: bool) -> Exercise:
-        self.exercise = generate(kind, seed, level)
-        self.tries, self.done = 0, False
-        self._feedback = ()
-        self._shown_at = time.monotonic()
-        self.answer_edit.clear()
-        self.answer_edit.setReadOnly(False)
-        self._select_combos(kind, seed, level, from_mixed)
-        self._draw()
-        self._render_texts()
-        self.answer_edit.setFocus()
-        self.exercise_shown.emit(kind, seed, level)
-        return self.exercise
+        return self._show(self.kind_combo.currentData(), self.seed_spin.value(), self.level_combo.currentData())
 
     def draw_and_show(self) -> Exercise:
-        self.seed_spin.setValue(draw_seed())
-        return self.show_selected()
+        value = self.store.value
+        return self._show(value.choice, draw_seed(), value.level)
 
     def next_exercise(self) -> Exercise:
-        self.seed_spin.setValue((self.seed_spin.value() + 1) % (MAX_SEED + 1))
-        return self.show_selected()
+        value = self.store.value
+        return self._show(value.choice, (value.seed + 1) % (MAX_SEED + 1), value.level)
 
     def set_mixed(self, on: bool) -> None:
-        self.kind_combo.setCurrentIndex(0 if on else max(1, self.kind_combo.currentIndex()))
+        value = self.store.value
+        self._show(MIXED if on else (value.choice if value.choice != MIXED else KINDS[0]), value.seed, value.level)
+
+    def _show(self, choice: str, seed: int, level: int) -> Exercise:
+        self.store.replace(self.store.value.showing(choice, seed, level))
+        return self.exercise
+
+    @property
+    def tries(self) -> int:
+        return self.progress.tries
+
+    @property
+    def done(self) -> bool:
+        return self.progress.done
 
     def submit(self, text: str | None = None) -> Verdict | None:
         """Check ``text`` (default: the answer box). None when the exercise is already over."""
@@ -192,22 +194,34 @@ class ExercisesPage(Page):
             return None
         text = self.answer_edit.text() if not isinstance(text, str) else text
         verdict = self.exercise.check(text)
-        if not verdict.valid:
-            self._feedback = ("invalid", verdict.code, verdict.values, text)
-        elif verdict.right:
-            self._finish(text, True)
-            self._feedback = ("right",)
-        else:
-            self.tries += 1
-            if self.tries >= 2:
-                self._finish(text, False)
-            self._feedback = ("wrong", text.strip())
-        self.problem.set_stage(self._stage())
-        self._render_texts()
+        value = self.store.value
+        self.store.set(attempts=value.attempts + (text,))
+        if self.done:
+            ex = self.exercise
+            self.results.append(Result(ex.kind, ex.seed, ex.level, text.strip(), self.progress.right,
+                                       round(time.monotonic() - self._shown_at, 1)))
+            self._render_texts()
         self._scroll_to(self.solution_label if self.done else self.hint_label if self.tries else self.feedback_label)
         if verdict.valid:
             self.answered.emit(verdict)
         return verdict
+
+    def _render_state(self, value: ExercisesState, changed: frozenset) -> None:
+        """Follow the state: a new exercise when (kind, seed, level) changed, then the stage of the answers."""
+        key = value.exercise_key()
+        new_exercise = self.exercise is None or (self.exercise.kind, self.exercise.seed, self.exercise.level) != key
+        if new_exercise:
+            self.exercise = value.exercise()
+            self._shown_at = time.monotonic()
+            self.answer_edit.clear()
+            self.answer_edit.setFocus()
+        self.progress = replay(self.exercise, value.attempts)
+        self.answer_edit.setReadOnly(self.progress.done)
+        self._select_combos(key[0], value.seed, key[2], value.choice == MIXED)
+        self._draw()
+        self._render_texts()
+        if new_exercise:
+            self.exercise_shown.emit(*key)
 
     def score(self) -> tuple[int, int]:
         """(right answers, exercises answered) in this session."""
@@ -242,14 +256,6 @@ class ExercisesPage(Page):
             QMessageBox.warning(self, tr("ex.export"), tr("ex.export_failed", path=str(path), error=str(exc)))
 
     # --- flow ---------------------------------------------------------------------------------
-    def _finish(self, text: str, right: bool) -> None:
-        ex = self.exercise
-        self.results.append(Result(ex.kind, ex.seed, ex.level, text.strip(), right,
-                                   round(time.monotonic() - self._shown_at, 1)))
-        self.done = True
-        self.answer_edit.setReadOnly(True)
-        self._draw()
-
     def _on_enter(self) -> None:
         """Enter (or the button) checks the answer; once the exercise is over, it opens the next one."""
         if self.done:
@@ -258,8 +264,7 @@ class ExercisesPage(Page):
             self.submit()
 
     def _stage(self) -> int:
-        """0: question only, 1: hint shown, 2: worked solution shown."""
-        return 2 if self.done else min(self.tries, 1)
+        return self.progress.stage
 
     def _scroll_area(self) -> QScrollArea | None:
         """The main window's scroll area holding this page (the page may be taller than the window)."""
@@ -312,15 +317,14 @@ class ExercisesPage(Page):
         self.solution_label.setText(f"<b>{tr('ex.solution_title')}</b><br>{lines}")
 
     def _feedback_text(self) -> str:
-        if not self._feedback:
+        verdict = self.progress.last
+        if verdict is None:
             return ""
-        what = self._feedback[0]
-        if what == "right":
+        if verdict.right:
             return tr("ex.right")
-        if what == "invalid":
-            _, code, values, text = self._feedback
-            return render_verdict_error(code, values, text)
-        given = self._feedback[1][:40]
+        if not verdict.valid:
+            return render_verdict_error(verdict.code, verdict.values, self.progress.last_text)
+        given = self.progress.last_text.strip()[:40]
         if self.done:
             answer = fmt_answer(self.exercise.answer_kind, self.exercise.answer)
             return tr("ex.wrong_twice", given=given, answer=answer)
@@ -345,8 +349,7 @@ class ExercisesPage(Page):
         """Show (kind, seed, level) in the controls; "mixed" stays selected when it drew them."""
         for widget in (self.kind_combo, self.level_combo, self.seed_spin):
             widget.blockSignals(True)
-        if not from_mixed:
-            self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(MIXED if from_mixed else kind))
         for index, lvl in enumerate(LEVELS):
             self.level_combo.setItemText(index, level_name(kind, lvl))
         self.level_combo.setCurrentIndex(self.level_combo.findData(level))
@@ -373,9 +376,6 @@ class ExercisesPage(Page):
     def retheme(self) -> None:
         self.problem.retheme()
 
-    def prepare_for_screenshot(self) -> None:
-        if self.exercise is None:
-            self.show_selected()
 
 
 def _html(text: str) -> str:

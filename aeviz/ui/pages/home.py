@@ -41,7 +41,8 @@ add_strings({
     "topic.attributes": {"en": "Editing attributes in the code space", "fr": "Modifier des attributs dans l'espace des codes"},
 })
 
-#: (lesson key, [(topic key, page id that shows it)])
+#: (lesson key, [(topic key, page id that shows it)]); the link opens the page in the state
+#: named after the topic (``aeviz.state.<page>.PRESETS["<topic>"]``), not just the page.
 COURSE_MAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("home.lesson1", (
         ("topic.what_is_ae", "training"),
@@ -66,11 +67,15 @@ COURSE_MAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+def topic_preset(topic_key: str) -> str:
+    return topic_key.removeprefix("topic.")
+
+
 class HomePage(Page):
     page_id = "home"
     title_key = "page.home"
-    #: emitted with a page id when a topic link is clicked
-    navigate = Signal(str)
+    #: emitted with (page id, preset name) when a topic link is clicked
+    open_topic = Signal(str, str)
 
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(state, parent)
@@ -96,10 +101,10 @@ class HomePage(Page):
                 label.setWordWrap(True)
                 label.setTextFormat(Qt.RichText)
                 self.scale_font(label, 1.15)
-                link = target if target in available else None
+                link = f"{target}/{topic_preset(topic_key)}" if target in available else None
                 if link:
                     label.setTextInteractionFlags(Qt.LinksAccessibleByMouse | Qt.LinksAccessibleByKeyboard)
-                    label.linkActivated.connect(self.navigate.emit)
+                    label.linkActivated.connect(self._on_link)
                 self._topic_labels.append((label, topic_key, link))
                 card_layout.addWidget(label)
             card_layout.addStretch(1)
@@ -115,8 +120,13 @@ class HomePage(Page):
         outer.addWidget(scroll)
         self.retranslate()
 
-    def linked_pages(self) -> list[str]:
-        return [link for _label, _key, link in self._topic_labels if link]
+    def topic_links(self) -> list[tuple[str, str]]:
+        """(page id, preset name) of every link on the map, in order."""
+        return [tuple(link.split("/", 1)) for _label, _key, link in self._topic_labels if link]
+
+    def _on_link(self, link: str) -> None:
+        page_id, preset = link.split("/", 1)
+        self.open_topic.emit(page_id, preset)
 
     def retranslate(self) -> None:
         super().retranslate()
