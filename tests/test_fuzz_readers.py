@@ -161,3 +161,31 @@ def test_damaged_images_of_every_format_are_loaded_or_skipped(tmp_path_factory, 
     assert result.images.dtype == np.uint8 and result.images.shape[1:] == (28, 28)
     if damage == "none":
         assert result.skipped == 0, (fmt, modes[pick % len(modes)])
+
+
+# ---- saved views and lessons: any JSON in any field, then validated by the page's state model
+VIEW_FIELDS = ("format", "format_version", "page", "state_version", "state", "files")
+
+
+@FUZZ
+@given(field=st.sampled_from(VIEW_FIELDS), value=json_values, state_field=st.sampled_from(
+    ("choice", "level", "seed", "attempts", "other")), state_value=json_values)
+def test_fuzzed_view_files_end_in_view_or_state_errors(tmp_path_factory, field, value, state_field, state_value):
+    import zipfile
+
+    from aeviz.core.viewfile import ViewError, load_view
+    from aeviz.state.base import StateError
+    from aeviz.state.exercises import ExercisesState
+
+    doc = {"format": "aeviz-view", "format_version": 1, "page": "exercises", "state_version": 1,
+           "state": {state_field: state_value}, "files": []}
+    doc[field] = value
+    path = tmp_path_factory.mktemp("views") / "v.aevizview"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("view.json", json.dumps(doc, allow_nan=True))
+
+    def open_it():
+        view = load_view(path)
+        return ExercisesState.from_dict(view.state, view.state_version)
+
+    within_budget(open_it, (ViewError, StateError))
