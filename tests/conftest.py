@@ -92,3 +92,17 @@ def widget_calls_off_gui_thread():
     workers.worker_probe = lambda: sys.setprofile(profile)
     yield found
     workers.worker_probe = None
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_question(monkeypatch):
+    """A question box would wait forever offscreen: fail instead. Tests that expect one patch it."""
+    try:
+        from PySide6.QtWidgets import QMessageBox
+    except ImportError:  # the no-Qt tests of the core
+        return
+
+    def unexpected(_parent, title, text, *args, **kwargs):
+        raise AssertionError(f"unexpected question box: {title}: {text}")
+
+    monkeypatch.setattr(QMessageBox, "question", unexpected)

@@ -111,3 +111,24 @@ def test_view_without_screenshot_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         main(["--view", "a.aevizview"])
     assert info.value.code == 2 and "--view" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("answer, saved, stays_open", [("Cancel", True, True), ("Save", False, True),
+                                                       ("Save", True, False), ("Discard", True, False)])
+def test_quitting_with_unsaved_work_asks_first(main_window, monkeypatch, answer, saved, stays_open):
+    from PySide6.QtWidgets import QMessageBox
+
+    main_window.show()
+    page = main_window.page("exercises")
+    asked, save_calls = [], []
+    monkeypatch.setattr(page, "unsaved_work", lambda: "A trained model was never saved.")
+    monkeypatch.setattr(page, "save_unsaved_work", lambda: save_calls.append(1) or saved)
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: asked.append(text)
+                        or getattr(QMessageBox, answer))
+    main_window.close()
+    assert len(asked) == 1 and "never saved" in asked[0]
+    assert main_window.isVisible() == stays_open
+    assert len(save_calls) == (answer == "Save")
+    monkeypatch.setattr(page, "unsaved_work", lambda: None)
+    main_window.close()
+    assert not main_window.isVisible()

@@ -72,6 +72,8 @@ add_strings({
     "export.filter": {"en": "PNG image (*.png)", "fr": "Image PNG (*.png)"},
     "export.failed": {"en": "The image could not be saved:\n{error}", "fr": "L'image n'a pas pu être enregistrée :\n{error}"},
     "export.done": {"en": "Saved {path}", "fr": "Enregistré : {path}"},
+    "quit.title": {"en": "Quit aeviz?", "fr": "Quitter aeviz ?"},
+    "quit.unsaved": {"en": "{work}\n\nSave it before quitting?", "fr": "{work}\n\nL'enregistrer avant de quitter ?"},
     "settings.warning": {
         "en": "The settings file could not be read; defaults are used. ({detail})",
         "fr": "Le fichier de réglages est illisible ; les réglages par défaut sont utilisés. ({detail})",
@@ -425,8 +427,25 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, tr("about.title"), tr("about.text", version=__version__))
 
     # --- shutdown ----------------------------------------------------------------------------
+    def confirm_quit(self) -> bool:
+        """Ask Save / Discard / Cancel for each page with work quitting would lose; False: stay."""
+        for page in list(self.pages.values()):
+            work = page.unsaved_work()
+            if not work:
+                continue
+            self.show_page(page.page_id)
+            answer = QMessageBox.question(
+                self, tr("quit.title"), tr("quit.unsaved", work=work),
+                QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+            if answer == QMessageBox.Cancel or (answer == QMessageBox.Save and not page.save_unsaved_work()):
+                return False
+        return True
+
     def closeEvent(self, event) -> None:
-        """Cancel every worker, wait for them within one short budget, save the settings."""
+        """Ask about unsaved work, then cancel every worker, wait for them within one short budget, save the settings."""
+        if not self.confirm_quit():
+            event.ignore()
+            return
         with workers.shutdown_deadline(CLOSE_BUDGET_MS):
             for page in self.pages.values():
                 try:

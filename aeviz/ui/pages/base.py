@@ -94,6 +94,15 @@ class Page(QWidget):
     def open_view_model(self, view: View, value: PageState) -> None:
         """Pages with trained weights load ``view``'s model here (raise to refuse the view)."""
 
+    # --- quitting ------------------------------------------------------------------------------
+    def unsaved_work(self) -> str | None:
+        """A sentence naming work that quitting would lose (a trained model never saved), or None."""
+        return None
+
+    def save_unsaved_work(self) -> bool:
+        """Offer to save that work (a file dialog); True once it is saved."""
+        return True
+
     def prepare_for_screenshot(self) -> None:
         """Finish any background loading synchronously (used by ``--screenshot``)."""
 
