@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from PySide6.QtCore import QEvent, QObject, QtMsgType, QTimer, Signal, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QObject, Qt, QtMsgType, QTimer, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from aeviz.ui import errors, themes
@@ -167,7 +167,8 @@ def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zo
     state, _warning = make_state(app, language or "en", theme, zoom, False, persist=False)
     state.set_presentation(presentation)
     window = MainWindow(state)
-    width, height = size or ((1920, 1080) if state.scale >= 1.5 else (1440, 900))
+    width, height = size or ((1920, 1080) if presentation else (1440, 900))
+    window.setWindowState(Qt.WindowNoState)  # the screenshot's size, not the (virtual) screen's
     window.resize(width, height)
     window.show()
     out = Path(out_dir)

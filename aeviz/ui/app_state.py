@@ -17,6 +17,10 @@ from aeviz.ui.settings import ZOOM_MAX, ZOOM_MIN, Settings
 
 ZOOM_STEPS = (0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 PRESENTATION_POINT_SIZE = 20.0  # text at least 20 pt in presentation mode (1080p projector)
+#: In presentation the stage is designed for the screen, so the user's zoom only nudges it.
+PRESENTATION_ZOOM = (0.8, 1.25)
+#: Below 1080 lines the presentation text shrinks with the screen, down to this share (720p: 2/3).
+PRESENTATION_MIN_SHARE = 0.65
 
 
 class AppState(QObject):
@@ -30,6 +34,7 @@ class AppState(QObject):
         super().__init__(parent)
         self.settings = settings.validated()
         self.base_point_size = base_point_size
+        self.screen_height = 1080  # lines of the screen presentation fills (the main window sets it)
         self.persist = True  # False for screenshots: they never touch the user's settings file
         self.models = ModelHub(self)  # models shared between pages (the live training run)
         if not self.settings.language:
@@ -62,7 +67,9 @@ class AppState(QObject):
         """Factor for every size on screen: fonts, grid cells, plot text."""
         zoom = self.settings.zoom
         if self.settings.presentation:
-            zoom *= max(2.0, PRESENTATION_POINT_SIZE / self.base_point_size)
+            share = min(1.0, max(PRESENTATION_MIN_SHARE, self.screen_height / 1080))
+            nudge = min(PRESENTATION_ZOOM[1], max(PRESENTATION_ZOOM[0], zoom))
+            return PRESENTATION_POINT_SIZE / self.base_point_size * share * nudge
         return zoom
 
     def point_size(self, relative: float = 1.0) -> float:
@@ -118,6 +125,15 @@ class AppState(QObject):
         self.settings.presentation = bool(on)
         self.presentation_changed.emit(bool(on))
         self._emit_scale()
+
+    def set_screen_height(self, lines: int) -> None:
+        """The height presentation designs for; a change that moves the scale redraws at the new size."""
+        if lines <= 0 or lines == self.screen_height:
+            return
+        before = self.scale
+        self.screen_height = lines
+        if abs(self.scale - before) > 1e-6:
+            self._emit_scale()
 
     def apply_font(self) -> None:
         """Scale the application font: every widget without its own font follows."""

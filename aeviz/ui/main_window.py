@@ -56,6 +56,7 @@ add_strings({
     "action.quit": {"en": "Quit", "fr": "Quitter"},
     "action.presentation": {"en": "Presentation mode", "fr": "Mode présentation"},
     "action.sidebar": {"en": "Show the page list", "fr": "Afficher la liste des pages"},
+    "action.controls": {"en": "Show the controls (presentation)", "fr": "Afficher les réglages (présentation)"},
     "action.zoom_in": {"en": "Zoom in", "fr": "Zoom avant"},
     "action.zoom_out": {"en": "Zoom out", "fr": "Zoom arrière"},
     "action.zoom_reset": {"en": "Reset zoom", "fr": "Zoom normal"},
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
         self._actions: list[tuple[QAction, str]] = []
         self._menus: list[tuple[object, str]] = []
         self._normal_geometry = None
-
+        self._before_presentation = None  # (geometry, window state, page list shown) to restore
         self.sidebar = QListWidget(objectName="sidebar")
         self.sidebar.setFocusPolicy(Qt.StrongFocus)
         self.sidebar.setWordWrap(True)  # long French titles wrap at presentation zoom
@@ -137,6 +138,9 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self._on_scale_changed(state.scale)
         self.show_page("home")
+        if state.settings.presentation:  # started in presentation: leaving it shows a normal window
+            self._before_presentation = (None, Qt.WindowNoState, True)
+            self._presentation_layout(True)
         if settings_warning:
             QTimer.singleShot(0, lambda: self.statusBar().showMessage(tr("settings.warning", detail=settings_warning), 15000))
 
@@ -176,6 +180,7 @@ class MainWindow(QMainWindow):
             holder.setWidget(page)
             self._holders[page_id] = holder
             self.stack.addWidget(holder)
+            self._apply_controls()
         return self.pages[page_id]
 
     def show_page(self, page_id: str) -> None:
@@ -232,6 +237,8 @@ class MainWindow(QMainWindow):
                                            QKeySequence("Ctrl+L"), True)
         self.sidebar_action.setChecked(True)
         view_menu.addAction(self.sidebar_action)
+        self.controls_action = self._action("action.controls", self._show_controls, QKeySequence("F2"), True)
+        view_menu.addAction(self.controls_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("action.zoom_in", self.state.zoom_in,
                                          [QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence.ZoomIn]))
@@ -294,11 +301,45 @@ class MainWindow(QMainWindow):
         self._on_settings_changed()
 
     def _on_presentation_changed(self, on: bool) -> None:
+        """Full screen with the stage alone (page list and controls folded away); leaving restores
+        the window exactly as it was (maximised or not, same place, page list as it was)."""
         self.presentation_action.setChecked(on)
         if on:
+            if self._before_presentation is None:
+                self._before_presentation = (self.saveGeometry(), self.windowState(), self.sidebar_action.isChecked())
+            self._presentation_layout(True)
             self.showFullScreen()
-        elif self.isFullScreen():
-            self.showNormal()
+            return
+        self._presentation_layout(False)
+        geometry, window_state, sidebar = self._before_presentation or (None, Qt.WindowNoState, True)
+        self._before_presentation = None
+        self.setWindowState(window_state & ~Qt.WindowFullScreen)
+        if geometry is not None and not window_state & Qt.WindowMaximized:
+            self.restoreGeometry(geometry)
+        self.sidebar.setVisible(sidebar)
+        self.sidebar_action.setChecked(sidebar)
+
+    def _presentation_layout(self, on: bool) -> None:
+        if on:
+            self.sidebar.setVisible(False)
+        self.controls_action.setChecked(not on)
+        self._apply_controls()
+
+    def _show_controls(self, on: bool) -> None:
+        self._apply_controls()
+
+    def _apply_controls(self) -> None:
+        """Each built page's controls follow the "Show the controls" toggle (always shown outside presentation)."""
+        shown = self.controls_action.isChecked() or not self.state.settings.presentation
+        for page in self.pages.values():
+            panel = page.controls_panel()
+            if panel is not None:
+                panel.setVisible(shown)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.state.settings.presentation:
+            self.state.set_screen_height(event.size().height())
 
     def _on_settings_changed(self, *_args) -> None:
         for action in self.theme_actions.actions():

@@ -32,6 +32,7 @@ class Page(QWidget):
         self.state = state
         self._bound_texts: list[tuple[Callable[[str], None], str, dict]] = []
         self._scaled_fonts: list[tuple[QWidget, float, bool]] = []
+        self._stale: set[str] = set()  # "scale", "theme": changes a hidden page applies when shown
         state.language_changed.connect(self._on_language_changed)
         state.scale_changed.connect(self._on_scale_changed)
         state.theme_changed.connect(self._on_theme_changed)
@@ -113,8 +114,33 @@ class Page(QWidget):
     def _on_language_changed(self, _language: str) -> None:
         self.retranslate()
 
+    # A hidden page redraws when it is next shown: entering presentation (or zooming) during a
+    # training run then costs the one page on screen, not every page built so far.
     def _on_scale_changed(self, _scale: float) -> None:
-        self.rescale()
+        self._apply_or_defer("scale", self.rescale)
 
     def _on_theme_changed(self, _theme: str) -> None:
-        self.retheme()
+        self._apply_or_defer("theme", self.retheme)
+
+    def _apply_or_defer(self, what: str, apply: Callable[[], None]) -> None:
+        if self.isVisible():
+            apply()
+        else:
+            self._stale.add(what)
+
+    def showEvent(self, event) -> None:
+        stale, self._stale = self._stale, set()
+        if "scale" in stale:
+            self.rescale()
+        if "theme" in stale:
+            self.retheme()
+        super().showEvent(event)
+
+    # --- presentation --------------------------------------------------------------------------
+    def controls_panel(self) -> QWidget | None:
+        """The page's controls, folded away in presentation so the stage fills the screen."""
+        return None
+
+    def stage_widgets(self) -> list[QWidget]:
+        """What the page is for (its key result): in presentation these must all be on screen."""
+        return []
