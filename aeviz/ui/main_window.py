@@ -191,6 +191,11 @@ class MainWindow(QMainWindow):
                 self.sidebar.setCurrentRow(row)
                 break
 
+    def page_scroll_area(self, page_id: str) -> QScrollArea:
+        """The scroll area that holds a page (its viewport is what the user sees of it)."""
+        self.page(page_id)
+        return self._holders[page_id]
+
     def current_page(self) -> Page:
         return self.stack.currentWidget().widget()
 

@@ -1,0 +1,122 @@
+"""Classroom reactions: entering/leaving presentation, zooming, changing lesson step.
+
+Each figure is the time from the action to the window being drawn again (the action,
+the events it posts, then a full repaint of the window), on a simulated screen of the
+given size (Qt's offscreen platform with a screen configuration, so full screen has the
+projector's size). Measured idle and while the training page trains a model (MLP on
+MNIST, 2 threads), in a fresh process per screen size.
+
+Target: every median and maximum ≤ 0.5 s.
+
+    python bench/presentation.py [--reps 5] [--sizes 1920x1080,1280x720]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def child(reps: int) -> None:
+    from aeviz.ui.app import create_application, make_state
+    from aeviz.ui.main_window import MainWindow
+
+    app = create_application()
+    state, _ = make_state(app, "fr", None, None, False, persist=False)
+    window = MainWindow(state)
+    window.showMaximized()
+    for page_id in ("convolution", "transposed", "latent", "training"):  # pages a class has open
+        window.show_page(page_id)
+        window.page(page_id).prepare_for_screenshot()
+        app.processEvents()
+
+    def timed(action) -> float:
+        app.processEvents()
+        t0 = time.perf_counter()
+        action()
+        app.processEvents()
+        window.grab()
+        return time.perf_counter() - t0
+
+    def round_of(label: str, results: dict) -> None:
+        for _ in range(reps):
+            results.setdefault(f"{label}: enter presentation", []).append(timed(lambda: state.set_presentation(True)))
+            results.setdefault(f"{label}: zoom in", []).append(timed(state.zoom_in))
+            results.setdefault(f"{label}: zoom out", []).append(timed(state.zoom_out))
+            results.setdefault(f"{label}: leave presentation", []).append(timed(lambda: state.set_presentation(False)))
+            player = getattr(window, "lesson_player", None)
+            if player is not None and getattr(player, "lesson", None) is not None:
+                results.setdefault(f"{label}: next step", []).append(timed(player.next_step))
+                results.setdefault(f"{label}: previous step", []).append(timed(player.previous_step))
+            for _ in range(10):
+                app.processEvents()
+                time.sleep(0.02)
+
+    results: dict[str, list[float]] = {}
+    try:
+        from aeviz.state.builtin_lesson import builtin_lesson
+        window.lesson_player.start(builtin_lesson())
+        window.show_page("training")
+    except (ImportError, AttributeError):
+        pass
+    round_of("idle", results)
+    page = window.page("training")
+    window.show_page("training")
+    page.on_start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and page.store.value.phase != "running":
+        app.processEvents()
+        time.sleep(0.02)
+    for _ in range(50):  # let it train a little
+        app.processEvents()
+        time.sleep(0.02)
+    round_of("training", results)
+    page.on_stop()
+    print(json.dumps(results))
+    window.close()
+    app.processEvents()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--sizes", default="1920x1080,1280x720")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        child(args.reps)
+        return 0
+    worst = 0.0
+    for size in args.sizes.split(","):
+        width, height = (int(v) for v in size.split("x"))
+        with tempfile.TemporaryDirectory() as folder:
+            config = Path(folder) / "screen.json"
+            config.write_text(json.dumps({"screens": [{"name": "projector", "x": 0, "y": 0, "width": width,
+                                                       "height": height, "logicalDpi": 96}]}))
+            env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "PYTHONPATH": str(ROOT),
+                   "AEVIZ_CONFIG_DIR": folder}
+            out = subprocess.run([sys.executable, __file__, "--child", "--reps", str(args.reps)], env=env,
+                                 capture_output=True, text=True, timeout=900)
+        if out.returncode != 0:
+            print(out.stderr[-3000:])
+            return 1
+        results = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"\n{size} (median / max of {args.reps}, seconds; target ≤ 0.5)")
+        for name, times in results.items():
+            worst = max(worst, max(times))
+            print(f"  {name:<32} {statistics.median(times):6.3f} {max(times):6.3f}")
+    print(f"\nworst: {worst:.3f} s (target ≤ 0.5 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
