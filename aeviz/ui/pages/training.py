@@ -24,7 +24,6 @@ from aeviz.core import bundle
 from aeviz.core.errors import AevizError
 from aeviz.core.inference import reconstruct
 from aeviz.core.models import build_model, describe_layers
-from aeviz.core.pretrained import list_pretrained
 from aeviz.core.session import model_changes, noisy_preview, run_changes
 from aeviz.core.viewfile import load_view_model, model_bytes
 from aeviz.state.base import StateError, Store
@@ -149,6 +148,9 @@ class TrainingPage(Page):
         self.last_copy = None           # latest frozen copy of the model (published, saved while running)
         self._untrained_key = None      # (config, seed) the untrained model was built from
         self._view_opened = False       # a saved view chose the model: the screenshot keeps it
+        self._weights_version = 0       # bumped whenever the current model or its weights change
+        self._previews_key = None       # what the shown reconstructions were computed from,
+        self._previews_data = None      # with these data
         self._pending = None            # "stop" | "reset": what to do when the worker ends
         self._pausing = False
         self._failed = False
@@ -317,6 +319,7 @@ class TrainingPage(Page):
             self._set_message("train.bad_settings", error=lambda e=exc: describe_error(e))
             return
         self._untrained_key = (config, v.seed)
+        self._weights_version += 1
         self.run.trainer, self.history, self.last_copy, self.model_data, self.last_snap = None, [], None, "", None
         self.curves.clear()
         self._show_model()
@@ -328,10 +331,15 @@ class TrainingPage(Page):
         self._show_idle_previews()
 
     def _show_idle_previews(self) -> None:
+        """The fixed images through the current model (skipped when nothing they depend on changed)."""
         data, model, v = self.run.data, self.run.model, self.store.value
         if data is None or model is None or self.run.running():
             return
         noise = v.noise_config()
+        key = (self._weights_version, noise, v.seed)
+        if data is self._previews_data and key == self._previews_key:
+            return
+        self._previews_key, self._previews_data = key, data
         preview_in = noisy_preview(data.preview, noise, v.seed)
         self.previews.set_inputs(data.preview, preview_in, noise is not None)
         if tuple(model.image_shape) == (1, *data.preview.shape[1:]):
@@ -377,7 +385,6 @@ class TrainingPage(Page):
             if key != self._untrained_key:
                 self._new_model()
         self._load_data()
-        self._show_idle_previews()
         self._show_run()
 
     def pending_changes(self) -> tuple[list[str], list[str]]:
@@ -481,6 +488,7 @@ class TrainingPage(Page):
 
     # --- from the run -------------------------------------------------------------------------
     def _on_started(self, preview_in) -> None:
+        self._previews_key = None  # the rows now show the run's images
         self.previews.set_inputs(self.run.data.preview, preview_in, self.run.trainer.config.noise is not None)
         self._show_run()
 
@@ -524,6 +532,7 @@ class TrainingPage(Page):
         self.timer.stop()
         self.refresh()
         pending, self._pending, self._pausing = self._pending, None, False
+        self._weights_version += 1
         snap = self.last_snap
         reached = {"epoch": round(self._x(snap), 3)} if snap is not None and not snap.diverged else {}
         if snap is not None and snap.done:
@@ -569,7 +578,7 @@ class TrainingPage(Page):
     # --- model files --------------------------------------------------------------------------
     def open_pretrained(self, model_id: str) -> bool:
         """A shipped model, referenced by its id (a saved view names it, it does not copy it)."""
-        match = next((m for m in list_pretrained() if m.id == model_id), None)
+        match = next((m for m in self.files.models if m.id == model_id), None)
         if match is None:
             self._set_message("train.load_failed", error=lambda: describe_error(
                 AevizError("train.no_pretrained", f"no shipped model {model_id!r}", value=model_id)))
@@ -609,6 +618,7 @@ class TrainingPage(Page):
     def _use_model(self, b, history: list[dict]) -> None:
         """``b``'s model, history and curves become the page's (already checked)."""
         self.run.model, self.run.trainer = b.model, None
+        self._weights_version += 1
         self.last_snap = None
         self.history = history
         self.model_data = b.dataset_name or ""
@@ -653,7 +663,7 @@ class TrainingPage(Page):
         if value.origin == "untrained":
             b = None
         elif value.origin == "pretrained":
-            match = next((m for m in list_pretrained() if m.id == value.pretrained_id), None)
+            match = next((m for m in self.files.models if m.id == value.pretrained_id), None)
             if match is None:
                 raise AevizError("train.no_pretrained", f"no shipped model {value.pretrained_id!r}",
                                  value=value.pretrained_id)
