@@ -4,6 +4,8 @@ Through public members only: the store, the form's and panel's widgets, ``curren
 ``open_view``, the page's run caches (``run.model``, ``history``) and ``grab()``.
 """
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -208,6 +210,7 @@ def test_the_denoising_preset_shows_the_shipped_denoiser_with_three_rows(page, q
     assert not page.panel.banner.isVisibleTo(page) and page.panel.start_button.text() == "Train further"
     assert "conv_denoiser" in page.panel.status.text()
     noisy, output, clean = (grid.images().astype(float) for grid in page.previews.grids[:3])
+    assert noisy.shape == output.shape == clean.shape and len(clean) >= 6
     assert ((output - clean) ** 2).mean() < 0.5 * ((noisy - clean) ** 2).mean()
 
 
@@ -228,3 +231,18 @@ def test_background_work_never_touches_a_widget(qtbot, app_state, widget_calls_o
     finally:
         page.shutdown()
     assert widget_calls_off_gui_thread == []
+
+
+@pytest.mark.parametrize("changes", [{"source": "folder"}, {"source": "idx", "data_path": "a"}, {"hidden": ()},
+                                     {"bias": False}, {"subset": 5}, {"latent": "deux"}, {"epoch": 2.0},
+                                     {"phase": "done"}, {"origin": "pretrained", "pretrained_id": "a/b"},
+                                     {"origin": "trained", "epoch": 1.0, "run_start": 2.0, "run_end": 3.0}])
+def test_state_errors_read_in_french(app_state, changes):
+    from aeviz.ui.error_texts import describe_error
+
+    app_state.set_language("fr")
+    with pytest.raises(StateError) as info:
+        TrainingState(**changes)
+    text = describe_error(info.value)
+    assert text != str(info.value) and "{" not in text
+    assert not re.search(r"\b(choose|only|model|the|outside|invalid|must)\b", text.lower()), text

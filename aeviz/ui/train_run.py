@@ -69,6 +69,7 @@ class TrainRun(QObject):
         self.load_slot = TaskSlot(self)
         self._holder: _Holder | None = None
         self._active = False                  # a training job whose end the GUI has not handled yet
+        self._reading = False                 # a read whose end the GUI has not handled yet
         self._next_spec = None                # data asked for while an older read still runs
         self.train_slot.progress.connect(self._on_progress)
         self.train_slot.error.connect(self._on_error)
@@ -149,21 +150,24 @@ class TrainRun(QObject):
     def load_data(self, spec) -> None:
         """Read data in a worker; ``data_ready`` or ``data_failed``. A newer request cancels an older one
         (its result is dropped) and starts once it ends: a read cannot be interrupted midway."""
-        if self.load_slot.busy:
+        if self._reading:
             self._next_spec = spec
             self.load_slot.cancel()
             return
         self._next_spec = None
+        self._reading = True
         self.load_slot.start(lambda: load_training_data(spec))
 
     def load_now(self, spec) -> TrainingData:
         """Read ``spec`` on the calling thread, dropping any read in flight (screenshots only)."""
         self._next_spec = None
+        self.load_slot.cancel()
         self.load_slot.stop(60000)
         return load_training_data(spec)
 
     def loading(self) -> bool:
-        return self.load_slot.busy or self._next_spec is not None
+        """A read whose end the GUI has not handled yet (its result may still be queued)."""
+        return self._reading
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         self.pause()
@@ -172,7 +176,7 @@ class TrainRun(QObject):
             slot.cancel()
         ok = self.train_slot.stop(timeout_ms)
         ok = self.load_slot.stop(timeout_ms) and ok
-        self._active = False
+        self._active = self._reading = False
         return ok
 
     @Slot(object)
@@ -186,6 +190,7 @@ class TrainRun(QObject):
 
     @Slot()
     def _on_load_finished(self) -> None:
+        self._reading = False
         if self._next_spec is not None:
             self.load_data(self._next_spec)
 

@@ -176,10 +176,11 @@ class TrainingPage(Page):
         self.previews = PreviewRows(state)
         self._assemble()
         self.tabs.currentChanged.connect(lambda index: self._edit(tab=TABS[index]))
+        # load_slot.finished reaches the page after TrainRun has marked the read as over
         for signal, slot in ((self.run.data_ready, self._on_data_ready), (self.run.data_failed, self._on_data_failed),
                              (self.run.started, self._on_started), (self.run.snapshot, self._on_snapshot),
                              (self.run.model_copy, self._on_model_copy), (self.run.failed, self._on_failed),
-                             (self.run.ended, self._on_ended), (self.run.load_slot.busy_changed, self._show_run)):
+                             (self.run.ended, self._on_ended), (self.run.load_slot.finished, self._show_run)):
             signal.connect(slot)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -272,8 +273,6 @@ class TrainingPage(Page):
         v, run = self.store.value, self.run
         if v.phase == "running":
             return tr("train.loading") if run.trainer is None else ""
-        if run.loading() or run.data is None:
-            return tr("train.loading")
         if v.phase == "paused":
             return tr("train.paused", epoch=self._epoch_shown(v), epochs=round(v.run_end))
         if v.phase == "done":
@@ -283,6 +282,8 @@ class TrainingPage(Page):
             return tr("train.stopped")
         if v.phase == "diverged":
             return tr("train.diverged_status")
+        if run.loading() or run.data is None:  # idle: the data of the next run are being read
+            return tr("train.loading")
         if v.origin == "untrained":
             return tr("train.idle")
         name = f"{v.pretrained_id}.aeviz" if v.origin == "pretrained" else v.model_file
