@@ -193,6 +193,17 @@ def test_a_bad_saved_state_is_refused_and_changes_nothing(page, bad):
     assert page.store.value == before and page.run.model is model
 
 
+def test_a_view_is_not_opened_over_a_running_training(page, qtbot):
+    page.store.set(epochs=200)
+    page.panel.start_button.click()
+    before = page.store.value
+    with pytest.raises(ValueError):
+        page.open_view(View(page="training", state=PRESETS["what_is_ae"]().to_dict()))
+    assert page.store.value == before and page.run.running()
+    page.panel.stop_button.click()
+    _wait_phase(qtbot, page, "stopped")
+
+
 def test_a_trained_view_without_weights_is_refused(page):
     before = page.store.value
     state = TrainingState(origin="trained", phase="done", epoch=2.0, run_end=2.0).to_dict()
@@ -209,6 +220,7 @@ def test_the_denoising_preset_shows_the_shipped_denoiser_with_three_rows(page, q
     assert page.previews.noisy and page.previews.grids[2].isVisibleTo(page.previews)
     assert not page.panel.banner.isVisibleTo(page) and page.panel.start_button.text() == "Train further"
     assert "conv_denoiser" in page.panel.status.text()
+    assert page.files.models[page.files.combo.currentIndex()].id == "conv_denoiser"
     noisy, output, clean = (grid.images().astype(float) for grid in page.previews.grids[:3])
     assert noisy.shape == output.shape == clean.shape and len(clean) >= 6
     assert ((output - clean) ** 2).mean() < 0.5 * ((noisy - clean) ** 2).mean()

@@ -241,6 +241,8 @@ class TrainingPage(Page):
         self.tabs.setCurrentIndex(TABS.index(value.tab))
         self.tabs.blockSignals(False)
         self.curves.set_log(value.log_scale)
+        if value.origin == "pretrained":
+            self.files.show_pretrained(value.pretrained_id)
         if changed & PREVIEW_FIELDS:
             self._show_idle_previews()  # six small images: at once
         if changed & (DATA_FIELDS | REBUILD_FIELDS):

@@ -51,6 +51,12 @@ class BundleBar(QWidget, Translatable):
             self.combo.addItem(tr(f"pre.{m.id}") if has_key(f"pre.{m.id}") else m.summary)
         self.combo.setCurrentIndex(max(0, index))
 
+    def show_pretrained(self, model_id: str) -> None:
+        """Select the shipped model ``model_id`` in the list (the one the page uses)."""
+        index = next((i for i, m in enumerate(self.models) if m.id == model_id), None)
+        if index is not None:
+            self.combo.setCurrentIndex(index)
+
     def set_busy(self, busy: bool, can_save: bool) -> None:
         for w in (self.combo, self.use_button, self.open_button):
             enable(w, not busy and (w is not self.use_button or bool(self.models)),
