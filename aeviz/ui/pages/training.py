@@ -30,11 +30,11 @@ from aeviz.state.base import StateError, Store
 from aeviz.state.run import advance, is_active
 from aeviz.state.training import TrainingState, settings_of
 from aeviz.ui.error_texts import describe_error
-from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.i18n import tr
 from aeviz.ui.numbers import fmt_percent, fmt_sig
 from aeviz.ui.pages.base import Page
 from aeviz.ui.train_run import TrainRun
-from aeviz.ui.widgets import enable
+from aeviz.ui.widgets import enable, train_texts  # noqa: F401  (the page's texts and error texts)
 from aeviz.ui.widgets.architecture import ArchitectureDrawing, LayersTable
 from aeviz.ui.widgets.bundle_bar import BundleBar
 from aeviz.ui.widgets.lab_layout import controls_column, scroll, vcol
@@ -42,63 +42,6 @@ from aeviz.ui.widgets.live_view import LossCurves, PreviewRows
 from aeviz.ui.widgets.run_panel import RunPanel, divergence_text, fmt_loss
 from aeviz.ui.widgets.train_form import TrainForm
 
-add_strings({
-    "train.bad_history": {"en": "its training history is not a list of numbers per epoch.",
-                          "fr": "son historique d'entraînement n'est pas une liste de nombres par époque."},
-    "train.progress_at": {"en": "Epoch {epoch}/{epochs} · {pct}", "fr": "Époque {epoch}/{epochs} · {pct}"},
-    "train.diverged_status": {"en": "The loss exploded: lower the learning rate, then train again.",
-                              "fr": "La perte a explosé : baissez le taux d'apprentissage, puis relancez."},
-    "err.train.no_data_path": {"en": "Choose a folder or IDX files first.",
-                               "fr": "Choisissez d'abord un dossier ou des fichiers IDX."},
-    "err.train.no_labels_path": {"en": "Choose the IDX labels file too.",
-                                 "fr": "Choisissez aussi le fichier IDX des étiquettes."},
-    "err.train.bad_hidden": {"en": "The model needs {lo} to {hi} hidden layers.",
-                             "fr": "Le modèle doit avoir de {lo} à {hi} couches cachées."},
-    "err.train.bias_linear_only": {"en": "Only a linear model can go without biases.",
-                                   "fr": "Seul un modèle linéaire peut se passer de biais."},
-    "err.train.bad_pretrained_id": {"en": "No shipped model is called “{value}”.",
-                                    "fr": "Aucun modèle fourni ne s'appelle « {value} »."},
-    "err.train.no_pretrained": {"en": "The shipped model “{value}” is not installed.",
-                                "fr": "Le modèle fourni « {value} » n'est pas installé."},
-    "err.train.untrained_epochs": {"en": "An untrained model cannot have trained epochs.",
-                                   "fr": "Un modèle non entraîné ne peut pas avoir d'époques d'entraînement."},
-    "err.train.phase_origin": {"en": "Only a model trained here can be “{current}”.",
-                               "fr": "Seul un modèle entraîné ici peut être « {current} »."},
-    "err.train.bad_run_span": {"en": "The run's epochs are inconsistent (its start is after its end).",
-                               "fr": "Les époques de l'entraînement sont incohérentes (son début est après sa fin)."},
-    "err.train.view_without_model": {"en": "The view says the model was trained, but holds no weights.",
-                                     "fr": "La vue indique un modèle entraîné, mais ne contient aucun poids."},
-    "err.train.busy": {"en": "Pause or stop the training before opening a view.",
-                       "fr": "Mettez en pause ou arrêtez l'entraînement avant d'ouvrir une vue."},
-    "err.field.source": {"en": "data source", "fr": "source des données"},
-    "err.field.data_path": {"en": "data path", "fr": "chemin des données"},
-    "err.field.labels_path": {"en": "labels file", "fr": "fichier des étiquettes"},
-    "err.field.subset": {"en": "training images", "fr": "images d'entraînement"},
-    "err.field.kind": {"en": "autoencoder", "fr": "auto-encodeur"},
-    "err.field.latent": {"en": "code size k", "fr": "taille du code k"},
-    "err.field.hidden": {"en": "hidden layers", "fr": "couches cachées"},
-    "err.field.bias": {"en": "biases", "fr": "biais"},
-    "err.field.optimizer": {"en": "optimizer", "fr": "optimiseur"},
-    "err.field.lr": {"en": "learning rate", "fr": "taux d'apprentissage"},
-    "err.field.batch_size": {"en": "batch size", "fr": "taille de lot"},
-    "err.field.epochs": {"en": "epochs", "fr": "époques"},
-    "err.field.loss": {"en": "loss", "fr": "perte"},
-    "err.field.seed": {"en": "seed", "fr": "graine"},
-    "err.field.denoising": {"en": "denoising", "fr": "débruitage"},
-    "err.field.noise_kind": {"en": "noise", "fr": "bruit"},
-    "err.field.noise_level": {"en": "noise level", "fr": "niveau de bruit"},
-    "err.field.threads": {"en": "CPU threads", "fr": "fils d'exécution"},
-    "err.field.device": {"en": "device", "fr": "processeur"},
-    "err.field.origin": {"en": "model origin", "fr": "origine du modèle"},
-    "err.field.pretrained_id": {"en": "shipped model", "fr": "modèle fourni"},
-    "err.field.model_file": {"en": "model file", "fr": "fichier du modèle"},
-    "err.field.phase": {"en": "training phase", "fr": "phase de l'entraînement"},
-    "err.field.epoch": {"en": "epochs reached", "fr": "époques atteintes"},
-    "err.field.run_start": {"en": "start of the run", "fr": "début de l'entraînement"},
-    "err.field.run_end": {"en": "end of the run", "fr": "fin de l'entraînement"},
-    "err.field.tab": {"en": "tab", "fr": "onglet"},
-    "err.field.log_scale": {"en": "logarithmic scale", "fr": "échelle logarithmique"},
-})
 
 # Redraws hold the GIL and slow the training thread: reconstructions (one cheap drawImage)
 # every 150 ms (6.7/s, the eye wants 5-7), the plot and progress bar (pyqtgraph axes, ~10 ms)
