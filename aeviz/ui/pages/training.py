@@ -314,9 +314,10 @@ class TrainingPage(Page):
     def _on_data_failed(self, message: str) -> None:
         """The message stays until the user acts (edits the form, starts, opens a file); the source goes
         back to MNIST without clearing it."""
-        self.store.set(source="mnist", data_path="", labels_path="")
         self._set_message("train.data_failed", error=message)
-        self._load_data()
+        if self.store.value.source != "mnist":  # the bundled digits failing too is not retried in a loop
+            self.store.set(source="mnist", data_path="", labels_path="")
+            self._load_data()
 
     def _apply_settled(self) -> None:
         if self.run.running():
