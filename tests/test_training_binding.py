@@ -9,7 +9,6 @@ import re
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import Qt
 
 from aeviz.core.viewfile import View, load_view, save_view
 from aeviz.state.base import StateError
