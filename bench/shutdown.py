@@ -91,9 +91,7 @@ def drive():
         w.show_page("training")
         page = w.page("training")
         def to_folder():
-            page.form.user_data["folder"] = (folder, "")
-            page.form.set_source("folder")
-            page._apply_settled()
+            page.store.set(source="folder", data_path=str(folder))
             later(1.0, close)
         when(lambda: page.run.data is not None, to_folder)
     elif state in ("encoding", "tsne"):

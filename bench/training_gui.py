@@ -213,18 +213,12 @@ def main(argv=None) -> int:
     page = TrainingPage(state)
     page.resize(1440, 900)
     page.show()
-    page.form.subset.setValue(args.limit)
-    page.form.kind.setCurrentIndex(1)
-    page.form.latent.setValue(2)
-    page.form.hidden.setText("256, 64")
-    page.form.epochs.setValue(args.epochs)
-    page.form.threads.setValue(threads)
+    page.store.set(subset=args.limit, kind="mlp", latent=2, hidden=(256, 64), epochs=args.epochs, threads=threads)
     deadline = time.time() + 60
     while (page.run.data is None or page.run.data.spec.limit != args.limit) and time.time() < deadline:
         app.processEvents()
         time.sleep(0.01)
-    page._apply_settled()
-    config = page.form.train_config()
+    config = page.store.value.train_config()
     assert config.num_threads == threads
 
     plain_loop(x[:128 * 50], 1, threads)  # warm-up: imports the optimizer machinery

@@ -69,7 +69,8 @@ def test_opened_weights_stay(qtbot, page, tmp_path, kind, variant):
     expected = bundle.load(path).model
     assert page.run.model.config.kind == kind
     assert _same_weights(page.run.model, expected), "the opened weights were replaced"
-    assert page.form.kind_id() == kind and page.form.latent.value() == CONFIGS[kind].latent
+    assert page.store.value.kind == kind and page.form.latent.value() == CONFIGS[kind].latent
+    assert page.store.value.origin == "file" and page.store.value.model_file == path.name
     assert "Loaded" in page.panel.status.text()
     published = page.state.models.live()
     assert published is not None and _same_weights(published.model, expected)
@@ -96,7 +97,7 @@ def test_a_crafted_history_changes_nothing(qtbot, page, tmp_path):
                 data = data.replace(b'"epoch": 1.0', b'"epoch": null')
                 assert b'"epoch": null' in data
             dst.writestr(item, data)
-    before_kind, before_latent = page.form.kind_id(), page.form.latent.value()
+    before_value = page.store.value
     before = {k: v.clone() for k, v in page.run.model.state_dict().items()}
     try:
         refused = not page.open_bundle(crafted)
@@ -104,19 +105,18 @@ def test_a_crafted_history_changes_nothing(qtbot, page, tmp_path):
         pytest.fail(f"opening a crafted file raised {exc!r}")
     assert refused
     assert not page.panel.message.isHidden() and page.panel.message.text()
-    assert (page.form.kind_id(), page.form.latent.value()) == (before_kind, before_latent)
+    assert page.store.value == before_value
     assert all(torch.equal(before[k], v) for k, v in page.run.model.state_dict().items())
 
 
 def test_a_data_error_stays_until_the_user_acts(qtbot, page, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    page.form.user_data["folder"] = (str(empty), "")
-    page.form.set_source("folder")
+    page.store.set(source="folder", data_path=str(empty))
     qtbot.waitUntil(lambda: not page.panel.message.isHidden(), timeout=10000)
     text = page.panel.message.text()
     qtbot.wait(1200)  # several settling periods
     assert not page.panel.message.isHidden() and page.panel.message.text() == text
-    assert page.form.source_id() == "mnist"
+    assert page.store.value.source == "mnist"
     page.form.latent.setValue(page.form.latent.value() + 1)  # the user acts
     qtbot.waitUntil(lambda: page.panel.message.isHidden(), timeout=3000)

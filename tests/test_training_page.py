@@ -104,11 +104,11 @@ def test_absurd_learning_rate_is_caught_and_weights_stay_finite(qtbot, page):
 def test_corrupt_bundle_is_refused_and_nothing_changes(page, tmp_path):
     bad = tmp_path / "broken.aeviz"
     bad.write_bytes(b"PK\x03\x04 this is not a real bundle" * 10)
-    model, config = page.run.model, page.run.model.config
+    model, value = page.run.model, page.store.value
     before = _params(model)
     assert not page.open_bundle(bad)
     assert page.panel.message.isVisibleTo(page) and "cannot be opened" in page.panel.message.text()
-    assert page.run.model is model and page.form.model_config() == config
+    assert page.run.model is model and page.store.value == value
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
 
 
@@ -130,7 +130,7 @@ def test_save_then_open_round_trips(qtbot, page, tmp_path):
 def test_shipped_denoiser_opens_with_noisy_output_and_clean_rows(qtbot, page):
     denoiser = next(m for m in page.files.models if m.id == "conv_denoiser")
     assert page.open_bundle(denoiser.path)
-    assert page.form.noise() is not None and page.previews.noisy
+    assert page.store.value.denoising and page.previews.noisy
     noisy, output, clean = (grid.images().astype(float) for grid in page.previews.grids[:3])
     assert page.previews.grids[2].isVisibleTo(page.previews)
     # the output is much closer to the clean images than the noisy input is
@@ -176,12 +176,10 @@ def test_screenshot_state_shows_a_trained_model(page):
 
 
 def test_user_data_failure_reverts_to_mnist(qtbot, page, tmp_path):
-    page.form.user_data["folder"] = (str(tmp_path), "")  # an empty folder: no image
-    page.form.set_source("folder")
-    page._apply_settled()
+    page.store.set(source="folder", data_path=str(tmp_path))  # an empty folder: no image
     qtbot.waitUntil(lambda: page.panel.message.isVisibleTo(page), timeout=5000)
     assert "cannot be used" in page.panel.message.text()
-    assert page.form.source_id() == "mnist"
+    assert page.store.value.source == "mnist" and page.form.source.currentIndex() == 0
 
 
 def test_redraw_rates_reconstructions_every_tick_curves_every_slow_tick(page):
@@ -192,7 +190,7 @@ def test_redraw_rates_reconstructions_every_tick_curves_every_slow_tick(page):
 
     assert page.timer.interval() == REFRESH_MS
     assert 1000 / REFRESH_MS >= 5 and 1000 / (REFRESH_MS * SLOW_EVERY) >= 1
-    assert page.form.train_config().snapshot_every_s <= REFRESH_MS / 1000
+    assert page.store.value.train_config().snapshot_every_s <= REFRESH_MS / 1000
     counts = {"recon": 0, "curves": 0}
     set_output, set_data = page.previews.set_output, page.curves.train_line.setData
 

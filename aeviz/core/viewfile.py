@@ -78,7 +78,7 @@ def save_view(path: str | os.PathLike, view: View) -> Path:
     base = target.resolve().parent
     state = dict(view.state)
     for name in view.file_fields:
-        if isinstance(state.get(name), str):
+        if isinstance(state.get(name), str) and state[name]:
             state[name] = _relative(state[name], base)
     doc = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "aeviz_version": __version__,
            "page": view.page, "state_version": view.state_version, "state": state,
@@ -180,7 +180,7 @@ def load_view(path: str | os.PathLike) -> View:
     missing = []
     for key in doc["files"]:
         value = state.get(key)
-        if isinstance(value, str):
+        if isinstance(value, str) and value:  # "" is no file (e.g. no folder chosen), not the view's folder
             resolved = base / value
             state[key] = str(resolved)
             if not resolved.exists():

@@ -1,6 +1,7 @@
 """One training run driven from the GUI: data, model and Trainer in a worker thread.
 
-``TrainRun`` lives in the GUI thread and owns the current model. While a run goes on,
+``TrainRun`` lives in the GUI thread and owns the current model (a cache of the page's
+state: its origin and the weights trained here). While a run goes on,
 the model belongs to the worker: the GUI never reads its weights, it receives
 snapshots (with reconstructions made in the worker) and deep copies of the model
 made between two steps (``with_model_copies``). Pausing asks the trainer to stop at
@@ -18,7 +19,7 @@ from aeviz.core.models import build_model
 from aeviz.core.session import (TrainingData, load_training_data, noisy_preview, warm_up_optimizers,
                                 with_model_copies)
 from aeviz.core.training import Trainer
-from aeviz.ui.workers import Task
+from aeviz.ui.workers import TaskSlot
 
 COPY_EVERY_S = 2.0
 
@@ -30,6 +31,7 @@ class _Holder:
         self.trainer: Trainer | None = None
         self.pause = threading.Event()
         self.cancelled = threading.Event()  # the run is abandoned (window closing), not merely paused
+        self.previews_wanted = True
 
     def request_pause(self) -> None:
         self.pause.set()  # the worker checks it right after storing the trainer...
@@ -43,30 +45,43 @@ class _Holder:
 
 
 class TrainRun(QObject):
-    data_loaded = Signal(object)    # TrainingData
+    """The page's two background jobs, each in its :class:`TaskSlot`: reading data, and training.
+
+    Pausing is the training job ending early with its Trainer kept (``resume()`` starts a new
+    job on it), so the slot itself needs no pause.
+    """
+
     started = Signal(object)        # the model input preview images (noisy when denoising)
     snapshot = Signal(object)       # Snapshot
     model_copy = Signal(object, bool)  # a frozen copy of the model, still training?
     failed = Signal(str)
-    data_ready = Signal(object)     # TrainingData loaded while idle (to preview, or to validate user files)
+    data_ready = Signal(object)     # TrainingData read while idle (to preview, or to validate user files)
     data_failed = Signal(str)
-    ended = Signal()                # the worker finished (paused, finished, diverged, stopped or failed)
+    ended = Signal()                # the training job finished (paused, finished, diverged, stopped or failed)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.model = None                     # the current model (None before the first one)
         self.trainer: Trainer | None = None   # set while a run can be resumed
         self.data: TrainingData | None = None
-        self.task: Task | None = None
-        self._holder: _Holder | None = None
         self.previews_wanted = True           # the page clears it while hidden: no reconstructions then
-        self._load_task: Task | None = None
-        self._old_loads: list[Task] = []   # replaced loads still finishing (stopped at shutdown too)
+        self.train_slot = TaskSlot(self)
+        self.load_slot = TaskSlot(self)
+        self._holder: _Holder | None = None
+        self._active = False                  # a training job whose end the GUI has not handled yet
+        self._reading = False                 # a read whose end the GUI has not handled yet
+        self._next_spec = None                # data asked for while an older read still runs
+        self.train_slot.progress.connect(self._on_progress)
+        self.train_slot.error.connect(self._on_error)
+        self.train_slot.finished.connect(self._on_finished)
+        self.load_slot.result.connect(self._on_loaded)
+        self.load_slot.error.connect(self._on_load_error)
+        self.load_slot.finished.connect(self._on_load_finished)
 
     def running(self) -> bool:
         """True until the GUI thread has handled the run's end (not merely until the thread exits:
         its last signals may still be queued)."""
-        return self.task is not None
+        return self._active
 
     def resumable(self) -> bool:
         return self.trainer is not None and not self.trainer.done and not self.running()
@@ -77,6 +92,7 @@ class TrainRun(QObject):
         data = self.data if self.data is not None and self.data.spec == spec else None
         model = self.model
         holder = _Holder()
+        previews_wanted = self.previews_wanted
 
         def work():
             d = data or load_training_data(spec)
@@ -89,8 +105,9 @@ class TrainRun(QObject):
             if not warm_up_optimizers(holder.cancelled.is_set):  # no-op once done (usually by the app's warm-up thread)
                 return  # cancelled (the window closes) while the warm-up thread still imports
             trainer = Trainer(m, d.train, train_config, val_data=d.val, preview_images=preview_in)
-            holder.trainer = trainer  # then read the flag: set_previews_wanted sets it, then reads the trainer
-            trainer.previews_wanted = self.previews_wanted
+            trainer.previews_wanted = previews_wanted
+            holder.trainer = trainer  # then read the flags: pause and set_previews_wanted set them first
+            trainer.previews_wanted = holder.previews_wanted
             yield ("trainer", trainer, m, preview_in)
             if holder.pause.is_set():
                 trainer.request_stop()
@@ -115,6 +132,8 @@ class TrainRun(QObject):
     def set_previews_wanted(self, wanted: bool) -> None:
         """Reconstructions ride on snapshots only while someone can see them (a forward pass each)."""
         self.previews_wanted = wanted
+        if self._holder is not None:
+            self._holder.previews_wanted = wanted
         trainer = self._holder.trainer if self._holder is not None else self.trainer
         if trainer is not None:
             trainer.previews_wanted = wanted
@@ -129,28 +148,35 @@ class TrainRun(QObject):
             self.trainer = None
 
     def load_data(self, spec) -> None:
-        """Read data in a worker; ``data_ready`` or ``data_failed``."""
-        if self._load_task is not None:
-            self._load_task.cancel()
-            self._old_loads.append(self._load_task)
-        self._load_task = Task(lambda: load_training_data(spec), parent=self)
-        self._load_task.result.connect(self._on_loaded)
-        self._load_task.error.connect(self._on_load_error)
-        self._load_task.start()
+        """Read data in a worker; ``data_ready`` or ``data_failed``. A newer request cancels an older one
+        (its result is dropped) and starts once it ends: a read cannot be interrupted midway."""
+        if self._reading:
+            self._next_spec = spec
+            self.load_slot.cancel()
+            return
+        self._next_spec = None
+        self._reading = True
+        self.load_slot.start(lambda: load_training_data(spec))
+
+    def load_now(self, spec) -> TrainingData:
+        """Read ``spec`` on the calling thread, dropping any read in flight (screenshots only)."""
+        self._next_spec = None
+        self.load_slot.cancel()
+        self.load_slot.stop(60000)
+        return load_training_data(spec)
 
     def loading(self) -> bool:
-        return self._load_task is not None and self._load_task.is_running()
+        """A read whose end the GUI has not handled yet (its result may still be queued)."""
+        return self._reading
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
         self.pause()
-        ok = True
-        tasks = [t for t in (self.task, self._load_task, *self._old_loads) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            ok = task.wait(timeout_ms) and ok
-        self.task = self._load_task = None
-        self._old_loads.clear()
+        self._next_spec = None
+        for slot in (self.train_slot, self.load_slot):
+            slot.cancel()
+        ok = self.train_slot.stop(timeout_ms)
+        ok = self.load_slot.stop(timeout_ms) and ok
+        self._active = self._reading = False
         return ok
 
     @Slot(object)
@@ -159,17 +185,21 @@ class TrainRun(QObject):
 
     @Slot(str, str)
     def _on_load_error(self, message: str, _details: str) -> None:
-        self.data_failed.emit(message)
+        if self._next_spec is None:  # an error of a read already replaced by a newer one is moot
+            self.data_failed.emit(message)
+
+    @Slot()
+    def _on_load_finished(self) -> None:
+        self._reading = False
+        if self._next_spec is not None:
+            self.load_data(self._next_spec)
 
     def _launch(self, work, holder: _Holder) -> None:
         self._holder = holder
-        self.task = Task(work, on_cancel=holder.cancel, parent=self)
-        self.task.progress.connect(self._on_progress)
-        self.task.error.connect(self._on_error)
-        self.task.finished.connect(self._on_finished)
-        self.task.start()
+        self._active = True
+        self.train_slot.start(work, on_cancel=holder.cancel)
 
-    # --- from the worker (re-emitted on the GUI thread by Task) ----------------------------
+    # --- from the worker (re-emitted on the GUI thread by the slot) -------------------------
     @Slot(object)
     def _on_progress(self, item) -> None:
         kind = item[0]
@@ -180,7 +210,7 @@ class TrainRun(QObject):
                 self.model_copy.emit(clone, not (snap.stopped or snap.done))
         elif kind == "data":
             self.data = item[1]
-            self.data_loaded.emit(item[1])
+            self.data_ready.emit(item[1])
         elif kind == "trainer":
             _kind, self.trainer, self.model, preview_in = item
             self.started.emit(preview_in)
@@ -191,8 +221,8 @@ class TrainRun(QObject):
 
     @Slot()
     def _on_finished(self) -> None:
-        if self.sender() is self.task:
-            self.task = None
+        self._active = False
+        self._holder = None
         self.ended.emit()
 
 

@@ -1,9 +1,14 @@
 """Lesson 1: train an autoencoder live and watch the loss fall and the digits appear.
 
-Training runs in a worker (``TrainRun``); the GUI only buffers what arrives and redraws
-on a timer, so the window stays fluid and training keeps its speed. While a run goes on
-the GUI never touches the model: it shows the worker's reconstructions and publishes /
-saves the copies the worker makes between two steps.
+The page is a view of :class:`aeviz.state.training.TrainingState` (settings, where the
+model comes from, the run's phase and the epochs reached): user edits go into the store,
+the widgets follow it. The model, its history and the loaded data are caches of that
+state held by ``TrainRun``; the weights trained here travel in saved views.
+
+Training runs in a worker; the GUI only buffers what arrives and redraws on a timer, so
+the window stays fluid and training keeps its speed. While a run goes on the GUI never
+touches the model: it shows the worker's reconstructions and publishes / saves the
+copies the worker makes between two steps.
 """
 
 from __future__ import annotations
@@ -16,15 +21,20 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aeviz.core import bundle
+from aeviz.core.errors import AevizError
 from aeviz.core.inference import reconstruct
 from aeviz.core.models import build_model, describe_layers
-from aeviz.core.session import load_training_data, model_changes, noisy_preview, run_changes
+from aeviz.core.session import model_changes, noisy_preview, run_changes
+from aeviz.core.viewfile import load_view_model, model_bytes
+from aeviz.state.base import StateError, Store
+from aeviz.state.run import advance, is_active
+from aeviz.state.training import TrainingState, settings_of
 from aeviz.ui.error_texts import describe_error
-from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.numbers import fmt_sig
+from aeviz.ui.i18n import tr
+from aeviz.ui.numbers import fmt_percent, fmt_sig
 from aeviz.ui.pages.base import Page
 from aeviz.ui.train_run import TrainRun
-from aeviz.ui.widgets import enable
+from aeviz.ui.widgets import enable, train_texts  # noqa: F401  (the page's texts and error texts)
 from aeviz.ui.widgets.architecture import ArchitectureDrawing, LayersTable
 from aeviz.ui.widgets.bundle_bar import BundleBar
 from aeviz.ui.widgets.lab_layout import controls_column, scroll, vcol
@@ -32,17 +42,18 @@ from aeviz.ui.widgets.live_view import LossCurves, PreviewRows
 from aeviz.ui.widgets.run_panel import RunPanel, divergence_text, fmt_loss
 from aeviz.ui.widgets.train_form import TrainForm
 
-add_strings({
-    "train.bad_history": {"en": "its training history is not a list of numbers per epoch.",
-                          "fr": "son historique d'entraînement n'est pas une liste de nombres par époque."},
-})
 
 # Redraws hold the GIL and slow the training thread: reconstructions (one cheap drawImage)
 # every 150 ms (6.7/s, the eye wants 5-7), the plot and progress bar (pyqtgraph axes, ~10 ms)
-# every 6th tick (0.9 s) only. The form asks the trainer for a snapshot as often as the fast
+# every 6th tick (0.9 s) only. The trainer is asked for a snapshot as often as the fast
 # redraw, so each tick has new reconstructions to show.
 REFRESH_MS = 150
 SLOW_EVERY = 6
+TABS = ("live", "layers")
+#: Fields whose change means other data, another untrained model or other preview inputs.
+DATA_FIELDS = frozenset({"source", "data_path", "labels_path", "subset", "seed"})
+REBUILD_FIELDS = frozenset({"kind", "latent", "hidden", "bias", "seed", "origin"})
+PREVIEW_FIELDS = frozenset({"denoising", "noise_kind", "noise_level", "seed"})
 
 
 def checked_history(entries) -> list[dict]:
@@ -72,49 +83,61 @@ class TrainingPage(Page):
 
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(state, parent)
+        self.store = Store(TrainingState())
         self.run = TrainRun(self)
-        self.history: list[dict] = []   # per-epoch losses of the current model, across runs and bundles
-        self.offset = 0.0               # epochs done before the current Trainer started
+        self.history: list[dict] = []   # per-epoch losses of the current model, across runs and files
+        self.model_data = ""            # the data the current model was trained on, as its file says
         self.last_snap = None
         self.last_copy = None           # latest frozen copy of the model (published, saved while running)
+        self._untrained_key = None      # (config, seed) the untrained model was built from
+        self._view_opened = False       # a saved view chose the model: the screenshot keeps it
+        self._weights_version = 0       # bumped whenever the current model or its weights change
+        self._previews_key = None       # what the shown reconstructions were computed from,
+        self._previews_data = None      # with these data
         self._pending = None            # "stop" | "reset": what to do when the worker ends
+        self._pausing = False
+        self._failed = False
         self._new_output = None
-        self.opened = False             # the current model came from a file: kept until the user resets it
-        self._status = ("", {})         # (i18n key, values) of the status line, re-rendered on a language switch
-        self._message = ("", {})        # same for the error/warning line
+        self._message = ("", {})        # (i18n key or callable, values) of the error/warning line
         self._ticks = 0
         self._points_in_epoch = 0
         self.form = TrainForm()
-        self.form.changed.connect(self._on_form_changed)
+        self.form.edited.connect(self._on_edited)
+        self.form.refused.connect(lambda text: self._set_message(lambda: text))
         self.panel = RunPanel(state)
         for signal, slot in ((self.panel.start, self.on_start), (self.panel.pause, self.on_pause),
                              (self.panel.stop, self.on_stop), (self.panel.reset, self.on_reset)):
             signal.connect(slot)
         self.files = BundleBar()
         self.files.open_path.connect(self.open_bundle)
+        self.files.use_pretrained.connect(self.open_pretrained)
         self.files.save_path.connect(self.save_bundle)
         self.drawing = ArchitectureDrawing(state)
         self.layers = LayersTable(state)
         self.curves = LossCurves(state)
+        self.curves.log.toggled.connect(lambda on: self._edit(log_scale=bool(on)))
         self.previews = PreviewRows(state)
         self._assemble()
-        for signal, slot in ((self.run.data_loaded, self.form.show_data), (self.run.data_ready, self._on_data_ready),
-                             (self.run.data_failed, self._on_data_failed), (self.run.started, self._on_started),
-                             (self.run.snapshot, self._on_snapshot), (self.run.model_copy, self._on_model_copy),
-                             (self.run.failed, self._on_failed), (self.run.ended, self._on_ended)):
+        self.tabs.currentChanged.connect(lambda index: self._edit(tab=TABS[index]))
+        # load_slot.finished reaches the page after TrainRun has marked the read as over
+        for signal, slot in ((self.run.data_ready, self._on_data_ready), (self.run.data_failed, self._on_data_failed),
+                             (self.run.started, self._on_started), (self.run.snapshot, self._on_snapshot),
+                             (self.run.model_copy, self._on_model_copy), (self.run.failed, self._on_failed),
+                             (self.run.ended, self._on_ended), (self.run.load_slot.finished, self._show_run)):
             signal.connect(slot)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._tick)
-        self.settle = QTimer(self)  # let form edits settle before reloading data or rebuilding the model
+        self.settle = QTimer(self)  # let edits settle before reloading data or rebuilding the model
         self.settle.setSingleShot(True)
         self.settle.setInterval(300)
         self.settle.timeout.connect(self._apply_settled)
+        self.store.observe(self._render)
         self.retranslate()
         self._new_model()
+        self._render(self.store.value, frozenset())
         self._fit_columns()
         self._load_data()
-        self._set_status("train.loading")
 
     def _assemble(self) -> None:
         """Left: title, model files, settings. Right: controls, drawing, tabs (curves over images, layers)."""
@@ -136,47 +159,114 @@ class TrainingPage(Page):
         self.split.setStretchFactor(1, 1)
         QVBoxLayout(self).addWidget(self.split)
 
-    # --- model and data while idle ------------------------------------------------------------
-    def _trained(self) -> bool:
-        """The current model is one to keep (trained here, or opened from a file): form edits do not replace it."""
-        return bool(self.opened or self.history or self.curves.train_x or self.run.trainer is not None)
+    # --- the state ----------------------------------------------------------------------------
+    def _edit(self, **changes) -> bool:
+        """A user's edit: into the store if valid, else the reason on the page and nothing changes."""
+        try:
+            self.store.set(**changes)
+        except StateError as exc:
+            self._set_message("train.bad_settings", error=lambda e=exc: describe_error(e))
+            self.form.show_value(self.store.value)
+            return False
+        return True
 
-    # --- status and message lines, kept as (key, values) so a language switch re-renders them -----
+    def _on_edited(self, changes: dict) -> None:
+        if self._edit(**changes):
+            self._set_message()
+
+    def _move(self, target: str, **changes) -> None:
+        """The run goes to ``target`` (a legal move of aeviz.state.run) with whatever else changes with it."""
+        self.store.set(phase=advance(self.store.value.phase, target), **changes)
+
+    def _render(self, value: TrainingState, changed: frozenset) -> None:
+        self.form.show_value(value)
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentIndex(TABS.index(value.tab))
+        self.tabs.blockSignals(False)
+        self.curves.set_log(value.log_scale)
+        if value.origin == "pretrained":
+            self.files.show_pretrained(value.pretrained_id)
+        if changed & PREVIEW_FIELDS:
+            self._show_idle_previews()  # six small images: at once
+        if changed & (DATA_FIELDS | REBUILD_FIELDS):
+            self.settle.start()
+        self._show_run()
+
+    def _trained(self) -> bool:
+        """The current model is one to keep (trained here, or opened): form edits do not replace it."""
+        return self.store.value.origin != "untrained"
+
+    # --- status and message lines -----------------------------------------------------------------
     @staticmethod
-    def _render(key, values: dict) -> str:
+    def _text(key, values: dict) -> str:
         """``key`` is an i18n key or a callable making the whole text; ``values`` may hold callables.
         Callables are evaluated now: translated words and numbers come out in the current language."""
         if callable(key):
             return key()
         return tr(key, **{k: v() if callable(v) else v for k, v in values.items()}) if key else ""
 
-    def _set_status(self, key: str = "", **values) -> None:
-        self._status = (key, values)
-        self.panel.set_status(self._render(key, values))
-
     def _set_message(self, key="", **values) -> None:
         self._message = (key, values)
-        self.panel.set_message(self._render(key, values))
+        self.panel.set_message(self._text(key, values))
+
+    def _epoch_shown(self, v: TrainingState) -> int:
+        """The epoch a stopped run was in (a finished one: its last), counted like the plot's x axis."""
+        return min(round(v.run_end), max(math.ceil(v.epoch - 1e-9), math.floor(v.run_start) + 1))
+
+    def status_text(self) -> str:
+        """What the run is doing, from the state (and what the current model's file says)."""
+        v, run = self.store.value, self.run
+        if v.phase == "running":
+            return tr("train.loading") if run.trainer is None else ""
+        if v.phase == "paused":
+            return tr("train.paused", epoch=self._epoch_shown(v), epochs=round(v.run_end))
+        if v.phase == "done":
+            val = next((h["val_loss"] for h in reversed(self.history) if h.get("val_loss") is not None), None)
+            return tr("train.finished", epochs=fmt_sig(v.epoch, 6), val=fmt_loss(val))
+        if v.phase == "stopped":
+            return tr("train.stopped")
+        if v.phase == "diverged":
+            return tr("train.diverged_status")
+        if run.loading() or run.data is None:  # idle: the data of the next run are being read
+            return tr("train.loading")
+        if v.origin == "untrained":
+            return tr("train.idle")
+        name = f"{v.pretrained_id}.aeviz" if v.origin == "pretrained" else v.model_file
+        return tr("train.loaded", name=name, summary=run.model.config.summary(), epochs=len(self.history),
+                  data=self.model_data or tr("train.unknown_data"))
+
+    def _show_progress(self) -> None:
+        v = self.store.value
+        if self.run.running():
+            if self.last_snap is not None:
+                self.panel.show_snapshot(self.last_snap, round(v.run_start))
+            return
+        span = v.run_end - v.run_start
+        if span <= 0:
+            self.panel.progress.setValue(0)
+            self.panel.progress.setFormat("")
+            return
+        fraction = min(1.0, max(0.0, (v.epoch - v.run_start) / span))
+        self.panel.progress.setValue(int(1000 * fraction))
+        self.panel.progress.setFormat(tr("train.progress_at", epoch=self._epoch_shown(v), epochs=round(v.run_end),
+                                         pct=fmt_percent(int(100 * fraction) / 100)))
 
     def _image_shape(self):
         data = self.run.data
         return (1, *data.train.image_shape) if data is not None else (1, 28, 28)
 
-    @staticmethod
-    def _safe(getter):
-        try:
-            return getter()
-        except ValueError:
-            return None
-
     def _new_model(self) -> None:
-        """A fresh untrained model from the form (cheap: built on the GUI thread while idle)."""
+        """A fresh untrained model from the state (cheap: built on the GUI thread while idle)."""
+        v = self.store.value
         try:
-            self.run.model = build_model(self.form.model_config(self._image_shape()), seed=self.form.seed.value())
+            config = v.model_config(self._image_shape())
+            self.run.model = build_model(config, seed=v.seed)
         except ValueError as exc:
             self._set_message("train.bad_settings", error=lambda e=exc: describe_error(e))
             return
-        self.run.trainer, self.history, self.offset, self.last_copy, self.opened = None, [], 0.0, None, False
+        self._untrained_key = (config, v.seed)
+        self._weights_version += 1
+        self.run.trainer, self.history, self.last_copy, self.model_data, self.last_snap = None, [], None, "", None
         self.curves.clear()
         self._show_model()
 
@@ -187,61 +277,68 @@ class TrainingPage(Page):
         self._show_idle_previews()
 
     def _show_idle_previews(self) -> None:
-        data, model = self.run.data, self.run.model
+        """The fixed images through the current model (skipped when nothing they depend on changed)."""
+        data, model, v = self.run.data, self.run.model, self.store.value
         if data is None or model is None or self.run.running():
             return
-        noise = self._safe(self.form.noise)
-        preview_in = noisy_preview(data.preview, noise, self.form.seed.value())
+        noise = v.noise_config()
+        key = (self._weights_version, noise, v.seed)
+        if data is self._previews_data and key == self._previews_key:
+            return
+        self._previews_key, self._previews_data = key, data
+        preview_in = noisy_preview(data.preview, noise, v.seed)
         self.previews.set_inputs(data.preview, preview_in, noise is not None)
         if tuple(model.image_shape) == (1, *data.preview.shape[1:]):
             self.previews.set_output(reconstruct(model, preview_in))
 
     def _load_data(self) -> None:
-        spec = self._safe(self.form.data_spec)
-        if spec is not None and (self.run.data is None or self.run.data.spec != spec):
+        try:
+            spec = self.store.value.data_spec()
+        except ValueError:
+            return
+        if self.run.data is None or self.run.data.spec != spec:
             self.run.load_data(spec)
+            self._show_run()
 
     def _on_data_ready(self, data) -> None:
+        self.form.show_data(data)
         if self.run.running() or self.run.trainer is not None:
             return  # a paused run keeps its data; the banner says a new run will use the new one
         shape_changed = self.run.data is None or self.run.data.train.image_shape != data.train.image_shape
         self.run.data = data
-        self.form.show_data(data)
         if shape_changed and not self._trained():
             self._new_model()
         self._show_idle_previews()
-        if self._status[0] == "train.loading":
-            self._set_status("" if self._trained() else "train.idle")
-        self._update_state()
+        self._show_run()
 
     def _on_data_failed(self, message: str) -> None:
-        """The message stays until the user acts (edits the form, starts, opens a file): the form goes
-        back to the data in use without announcing a change of its own, which would clear it."""
+        """The message stays until the user acts (edits the form, starts, opens a file); the source goes
+        back to MNIST without clearing it."""
         self._set_message("train.data_failed", error=message)
-        self.form.forget_user_data()
-        self._load_data()
-
-    # --- form changes -------------------------------------------------------------------------
-    def _on_form_changed(self) -> None:
-        self._update_state()
-        self.settle.start()
+        if self.store.value.source != "mnist":  # the bundled digits failing too is not retried in a loop
+            self.store.set(source="mnist", data_path="", labels_path="")
+            self._load_data()
 
     def _apply_settled(self) -> None:
         if self.run.running():
             return
+        v = self.store.value
         if not self._trained():
-            cfg = self._safe(lambda: self.form.model_config(self._image_shape()))
-            if cfg is not None and (self.run.model is None or cfg != self.run.model.config):
+            try:
+                key = (v.model_config(self._image_shape()), v.seed)
+            except ValueError as exc:
+                self._set_message("train.bad_settings", error=lambda e=exc: describe_error(e))
+                key = self._untrained_key
+            if key != self._untrained_key:
                 self._new_model()
-        self._set_message()
         self._load_data()
-        self._show_idle_previews()
-        self._update_state()
+        self._show_run()
 
     def pending_changes(self) -> tuple[list[str], list[str]]:
         """(model fields needing a reset, data/run fields needing a new Trainer) that differ from the current ones."""
+        v = self.store.value
         try:
-            cfg, tc, spec = self.form.model_config(self._image_shape()), self.form.train_config(), self.form.data_spec()
+            cfg, tc, spec = v.model_config(self._image_shape()), v.train_config(self.form.device_to_use()), v.data_spec()
         except ValueError:
             return [], []
         model = model_changes(self.run.model.config, cfg) if self.run.model is not None and self._trained() else []
@@ -251,7 +348,8 @@ class TrainingPage(Page):
             run.insert(0, "data")
         return model, run
 
-    def _update_state(self) -> None:
+    def _show_run(self, *_args) -> None:
+        """Buttons, banner, status and progress from the state and what the run caches hold."""
         running = self.run.running()
         model_diff, run_diff = self.pending_changes()
         names = ", ".join(tr(f"what.{k.replace('_size', '')}") for k in (model_diff or run_diff))
@@ -260,71 +358,95 @@ class TrainingPage(Page):
         key = (None if running else "train.reset_start" if model_diff else "train.new_run" if run_diff  # None: keep
                else "train.resume" if self.run.resumable() else "train.further" if self._trained() else "train.start")
         idle = not running and self._pending is None
-        self.panel.set_buttons(key, idle, running and self._pending is None,
-                               running or self.run.trainer is not None, self._trained() or running)
+        self.panel.set_buttons(key, idle, running and self._pending is None and not self._pausing,
+                               running or self.run.resumable(), self._trained() or running)
         enable(self.form, not running, "why.running")
         self.files.set_busy(running, self.run.model is not None and (not running or self.last_copy is not None))
+        self.panel.set_status(self.status_text())
+        self._show_progress()
 
     # --- buttons ------------------------------------------------------------------------------
     def on_start(self) -> None:
         if self.run.running():
             return
+        v = self.store.value
         model_diff, run_diff = self.pending_changes()
         try:
-            cfg, tc, spec = self.form.model_config(self._image_shape()), self.form.train_config(), self.form.data_spec()
+            cfg, tc, spec = v.model_config(self._image_shape()), v.train_config(self.form.device_to_use()), v.data_spec()
         except ValueError as exc:
             self._set_message("train.bad_settings", error=lambda e=exc: describe_error(e))
             return
         self._set_message()
         if model_diff:
-            self._new_model()
-        if self.run.resumable() and not run_diff:
-            self.run.resume(tc.lr, tc.epochs, tc.num_threads)
-            self._set_status()
-        else:
-            self.offset = self.curves.last_x()
-            self._set_status("train.loading")
-            self.run.start(spec, cfg, tc)
+            self.on_reset()
+            v = self.store.value
+        self._failed = False
+        with self.store.batch():
+            if self.run.resumable() and not run_diff:
+                trainer = self.run.trainer
+                self.run.resume(tc.lr, tc.epochs, tc.num_threads)
+                self._move("running", run_end=v.run_start + trainer.config.epochs)
+            else:
+                self.last_snap = None
+                self.last_copy = copy.deepcopy(self.run.model)  # what a view or a file saves until the first copy
+                self.run.start(spec, cfg, tc)
+                self._move("running", origin="trained", run_start=v.epoch, run_end=v.epoch + tc.epochs)
         self.timer.start()
-        self._update_state()
+        self._show_run()
 
     def on_pause(self) -> None:
+        self._pausing = True
         self.run.pause()
-        self.panel.pause_button.setEnabled(False)
+        self._show_run()
 
     def on_stop(self) -> None:
         if self.run.running():
             self._pending = "stop"
             self.run.pause()
-        else:
+        else:  # a paused run ends; a diverged one only drops its optimizer (it has already ended)
             self.run.forget_trainer()
-            self._set_status("train.stopped")
-        self._update_state()
+            if is_active(self.store.value.phase):
+                self._move("stopped")
+        self._show_run()
 
     def on_reset(self) -> None:
         if self.run.running():
             self._pending = "reset"
             self.run.pause()
-            self._update_state()
+            self._show_run()
             return
         self._set_message()
-        self.panel.progress.setValue(0)
-        self.panel.progress.setFormat("")
-        self.last_snap = None
+        self.run.forget_trainer()
+        with self.store.batch():
+            self._to_idle(origin="untrained", pretrained_id="", model_file="", epoch=0.0, run_start=0.0, run_end=0.0)
         self._new_model()
         self.state.models.clear_live()
-        self._set_status("train.idle")
-        self._update_state()
+        self._show_run()
+
+    def _to_idle(self, **changes) -> None:
+        """Back to no run (a paused one is stopped first: the machine has no shortcut)."""
+        phase = self.store.value.phase
+        if phase == "paused":
+            self._move("stopped")
+        if self.store.value.phase != "idle":
+            self._move("idle", **changes)
+        else:
+            self.store.set(**changes)
 
     # --- from the run -------------------------------------------------------------------------
     def _on_started(self, preview_in) -> None:
+        self._previews_key = None  # the rows now show the run's images
         self.previews.set_inputs(self.run.data.preview, preview_in, self.run.trainer.config.noise is not None)
-        self._set_status()
+        self._show_run()
+
+    def _x(self, snap) -> float:
+        """A snapshot's place on the plot's x axis: epochs since the model's first training."""
+        return self.store.value.run_start + snap.step / max(1.0, snap.total_steps / max(1, snap.epochs))
 
     def _on_snapshot(self, snap) -> None:
-        """Buffer only (up to ~10 a second); ``refresh`` draws."""
+        """Buffer only (up to ~10 a second); ``refresh`` draws. The state hears of epoch ends only."""
         self.last_snap = snap
-        x = self.offset + snap.step / max(1.0, snap.total_steps / max(1, snap.epochs))
+        x = self._x(snap)
         if snap.train_loss is not None and not snap.diverged and not (snap.epoch_end and self._points_in_epoch):
             self.curves.add_train(x, snap.train_loss)  # an epoch mean only for epochs too short for live points
         self._points_in_epoch = 0 if snap.epoch_end else self._points_in_epoch + 1
@@ -333,6 +455,7 @@ class TrainingPage(Page):
         if snap.epoch_end:
             self.history.append({"epoch": round(x, 3), "step": snap.step, "train_loss": snap.train_loss,
                                  "val_loss": snap.val_loss, "elapsed": round(snap.elapsed, 3)})
+            self.store.set(epoch=round(x, 3))
         if snap.preview is not None and not snap.diverged:
             self._new_output = snap.preview
         if snap.diverged:
@@ -344,31 +467,39 @@ class TrainingPage(Page):
         self._publish(model, training)
 
     def _publish(self, model, training: bool) -> None:
-        epochs = self.history[-1]["epoch"] if self.history else 0
+        epochs = self.store.value.epoch
         label = tr("train.live_label", kind=tr(f"kind.{model.config.kind}"), k=model.config.latent, epoch=fmt_sig(epochs, 6))
         self.state.models.publish_live(model, model.config, label, self.run.data.name if self.run.data else "", training)
 
     def _on_failed(self, message: str) -> None:
+        self._failed = True
         self._set_message("train.failed", error=message)
-        self._set_status()
 
     def _on_ended(self) -> None:
         self.timer.stop()
         self.refresh()
-        pending, self._pending = self._pending, None
+        pending, self._pending, self._pausing = self._pending, None, False
+        self._weights_version += 1
         snap = self.last_snap
-        if pending is not None:
+        reached = {"epoch": round(self._x(snap), 3)} if snap is not None and not snap.diverged else {}
+        if snap is not None and snap.done:
+            reached = {"epoch": self.store.value.run_end}
+        if self.run.data is not None:
+            self.model_data = self.run.data.name
+        if pending is not None or self._failed or snap is None:
             self.run.forget_trainer()
-            self._set_status("train.stopped")
+            self._move("stopped", **reached)
             if pending == "reset":
                 self.on_reset()
-        elif snap is not None and snap.done:
-            epochs, val = self.curves.last_x(), snap.val_loss
-            self._set_status("train.finished", epochs=lambda: fmt_sig(epochs, 6), val=lambda: fmt_loss(val))
-        elif snap is not None and snap.stopped and self.run.trainer is not None and not snap.diverged:
-            offset = round(self.offset)  # epochs of earlier runs: the count matches the plot's x axis
-            self._set_status("train.paused", epoch=offset + snap.epoch, epochs=offset + snap.epochs)
-        self._update_state()
+        elif snap.done:
+            self.run.forget_trainer()
+            self._move("done", **reached)
+        elif snap.diverged:
+            self._move("diverged")
+        else:
+            self._move("paused", **reached)
+        self._show_idle_previews()  # the model as it ended: what a saved view of it shows too
+        self._show_run()
 
     def refresh(self, everything: bool = True) -> None:
         """Redraw reconstructions; curves and progress too when ``everything`` (cheap if unchanged)."""
@@ -377,8 +508,7 @@ class TrainingPage(Page):
             self._new_output = None
         if everything:
             self.curves.refresh()
-            if self.last_snap is not None:
-                self.panel.show_snapshot(self.last_snap, round(self.offset))
+            self._show_progress()
 
     def _tick(self) -> None:
         self._ticks += 1
@@ -392,55 +522,119 @@ class TrainingPage(Page):
         super().hideEvent(event)
         self.run.set_previews_wanted(False)  # another page, or the window minimised
 
-    # --- bundles ------------------------------------------------------------------------------
-    def open_bundle(self, path) -> bool:
+    # --- model files --------------------------------------------------------------------------
+    def open_pretrained(self, model_id: str) -> bool:
+        """A shipped model, referenced by its id (a saved view names it, it does not copy it)."""
+        match = next((m for m in self.files.models if m.id == model_id), None)
+        if match is None:
+            self._set_message("train.load_failed", error=lambda: describe_error(
+                AevizError("train.no_pretrained", f"no shipped model {model_id!r}", value=model_id)))
+            return False
+        return self.open_bundle(match.path, pretrained_id=model_id)
+
+    def open_bundle(self, path, pretrained_id: str = "") -> bool:
         """Make a file's model the current one, all or nothing.
 
-        Everything is read and checked first (weights, training settings, history, what the
-        form can show); only then does the page change. The model is marked as opened, so
-        the form's settling (which rebuilds an untrained model whose settings differ from the
-        form) never replaces it: its weights stay until the user resets or trains them.
+        Everything is read and checked first (weights, training settings, history, the state
+        the form will show); only then does the page change. The model is marked as opened,
+        so the form's settling never replaces it: its weights stay until the user resets or
+        trains them.
         """
         if self.run.running():
             return False
         try:
             b = bundle.load(path)
-            train_config = b.train_config
             history = checked_history(b.history)
-            self.form.check_bundle(b.config, train_config)
+            epoch = history[-1]["epoch"] if history else 0.0
+            origin = {"origin": "pretrained", "pretrained_id": pretrained_id, "model_file": ""} if pretrained_id \
+                else {"origin": "file", "pretrained_id": "", "model_file": Path(path).name}
+            changes = dict(settings_of(b.config, b.train_config), **origin, epoch=epoch, run_start=epoch, run_end=epoch)
+            target = self.store.value.with_changes(**changes, phase="idle")  # checks every value before any change
         except (bundle.BundleError, OSError, ValueError) as exc:
             self._set_message("train.load_failed", error=lambda e=exc: describe_error(e))
             return False
         self.settle.stop()
-        self.run.model, self.run.trainer, self.opened = b.model, None, True
+        self.run.forget_trainer()
+        self._use_model(b, history)
+        with self.store.batch():
+            self._to_idle(**{k: getattr(target, k) for k in changes})
+        self._set_message()
+        self._show_run()
+        return True
+
+    def _use_model(self, b, history: list[dict]) -> None:
+        """``b``'s model, history and curves become the page's (already checked)."""
+        self.run.model, self.run.trainer = b.model, None
+        self._weights_version += 1
         self.last_snap = None
-        self.form.show_bundle(b.config, train_config)
         self.history = history
-        self.curves.set_history(self.history)
-        self.offset = self.curves.last_x()
-        self.panel.progress.setValue(0)
-        self.panel.progress.setFormat("")
+        self.model_data = b.dataset_name or ""
+        curves = b.meta.get("extra", {}).get("curves") if isinstance(b.meta.get("extra"), dict) else None
+        if not self.curves.set_points(curves):
+            self.curves.set_history(history)
         self._show_model()
         self.last_copy = copy.deepcopy(b.model)  # the published copy: b.model itself may be trained next
         self._publish(self.last_copy, False)
-        self._set_message()
-        name, summary, epochs, data = Path(path).name, b.config.summary(), len(self.history), b.dataset_name
-        self._set_status("train.loaded", name=name, summary=summary, epochs=epochs,
-                         data=(lambda: data) if data else (lambda: tr("train.unknown_data")))
-        self._update_state()
-        return True
+
+    def _saved_model(self):
+        return self.last_copy if self.run.running() else self.run.model  # never weights being trained
+
+    def _bundle_fields(self) -> dict:
+        v = self.store.value
+        return {"train_config": v.train_config(self.form.device_to_use()), "history": self.history,
+                "dataset_name": self.model_data or (self.run.data.name if self.run.data else None),
+                "extra": {"curves": self.curves.points()}}
 
     def save_bundle(self, path) -> bool:
-        model = self.last_copy if self.run.running() else self.run.model  # never weights being trained
+        model = self._saved_model()
         try:
-            bundle.save(path, model, model.config, train_config=self._safe(self.form.train_config),
-                        history=self.history, dataset_name=self.run.data.name if self.run.data else None)
+            bundle.save(path, model, model.config, **self._bundle_fields())
         except (OSError, ValueError) as exc:
             self._set_message("train.save_failed", error=lambda e=exc: describe_error(e))
             return False
-        self._set_status("train.saved", path=str(path))
         self.state.notify(tr("train.saved", path=str(path)))
         return True
+
+    # --- saved views --------------------------------------------------------------------------
+    def view_model_bytes(self) -> bytes | None:
+        """Weights trained here or opened from a file travel in the view; untrained and shipped ones are
+        rebuilt from the seed or opened by id."""
+        if self.store.value.origin not in ("file", "trained") or self._saved_model() is None:
+            return None
+        model = self._saved_model()
+        return model_bytes(model, model.config, **self._bundle_fields())
+
+    def open_view_model(self, view, value: TrainingState) -> None:
+        if self.run.running():
+            raise AevizError("train.busy", "pause or stop the training before opening a view")
+        if value.origin == "untrained":
+            b = None
+        elif value.origin == "pretrained":
+            match = next((m for m in self.files.models if m.id == value.pretrained_id), None)
+            if match is None:
+                raise AevizError("train.no_pretrained", f"no shipped model {value.pretrained_id!r}",
+                                 value=value.pretrained_id)
+            b = bundle.load(match.path)
+        else:
+            b = load_view_model(view)
+            if b is None:
+                raise AevizError("train.view_without_model", "the view holds no weights")
+        history = checked_history(b.history) if b is not None else []
+        self.settle.stop()
+        self.run.forget_trainer()
+        self._set_message()
+        if b is None:
+            self._untrained_key = None  # rebuilt from the restored settings by open_view
+            self.history, self.model_data, self.last_snap = [], "", None
+            self.curves.clear()
+            self.state.models.clear_live()
+        else:
+            self._use_model(b, history)
+
+    def open_view(self, view) -> None:
+        super().open_view(view)
+        self._view_opened = True
+        self._apply_settled()  # the restored data and untrained model now, not after the settling delay
 
     # --- hooks --------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -450,14 +644,8 @@ class TrainingPage(Page):
         self.drawing.update()
         self.tabs.setTabText(0, tr("train.tab_live"))
         self.tabs.setTabText(1, tr("train.tab_layers"))
-        if self.run.trainer is None and not self.run.running() and not self._trained():
-            self._set_status("train.loading" if self.run.loading() else "train.idle")
-        else:
-            self.panel.set_status(self._render(*self._status))
-        self.panel.set_message(self._render(*self._message))
-        if self.last_snap is not None:
-            self.panel.show_snapshot(self.last_snap, round(self.offset))
-        self._update_state()
+        self.panel.set_message(self._text(*self._message))
+        self._show_run()
 
     def rescale(self) -> None:
         super().rescale()
@@ -468,11 +656,11 @@ class TrainingPage(Page):
         self.preview_scroll.setMinimumHeight(self.previews.sizeHint().height() + self.state.px(8))
 
     def prepare_for_screenshot(self) -> None:
-        """A meaningful page: the pretrained MLP with its curves and reconstructions."""
-        if self.run.data is None:
-            self._on_data_ready(load_training_data(self.form.data_spec()))
-        if self.files.models:
-            self.open_bundle(self.files.models[0].path)
+        """A meaningful page: the data read now, and the pretrained MLP unless a view chose a model."""
+        if self.run.data is None or self.run.loading():
+            self._on_data_ready(self.run.load_now(self.store.value.data_spec()))
+        if not self._view_opened and self.store.value.origin == "untrained" and self.files.models:
+            self.open_pretrained(self.files.models[0].id)
 
     def shutdown(self) -> None:
         self.timer.stop()

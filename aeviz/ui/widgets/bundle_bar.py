@@ -1,4 +1,4 @@
-"""The row of model files: start from a pretrained model, open or save a bundle (.aeviz).
+"""The row of model files: start from a pretrained model (by id), open or save a bundle (.aeviz).
 
 It only asks for paths (file dialogs); the page loads and saves, so a failure is
 reported where the user looks and leaves the current model untouched.
@@ -18,6 +18,7 @@ from aeviz.ui.widgets import train_texts  # noqa: F401  (registers the strings u
 
 class BundleBar(QWidget, Translatable):
     open_path = Signal(str)
+    use_pretrained = Signal(str)   # a shipped model's id
     save_path = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
@@ -50,6 +51,12 @@ class BundleBar(QWidget, Translatable):
             self.combo.addItem(tr(f"pre.{m.id}") if has_key(f"pre.{m.id}") else m.summary)
         self.combo.setCurrentIndex(max(0, index))
 
+    def show_pretrained(self, model_id: str) -> None:
+        """Select the shipped model ``model_id`` in the list (the one the page uses)."""
+        index = next((i for i, m in enumerate(self.models) if m.id == model_id), None)
+        if index is not None:
+            self.combo.setCurrentIndex(index)
+
     def set_busy(self, busy: bool, can_save: bool) -> None:
         for w in (self.combo, self.use_button, self.open_button):
             enable(w, not busy and (w is not self.use_button or bool(self.models)),
@@ -58,7 +65,7 @@ class BundleBar(QWidget, Translatable):
 
     def _use(self) -> None:
         if self.models:
-            self.open_path.emit(str(self.models[self.combo.currentIndex()].path))
+            self.use_pretrained.emit(self.models[self.combo.currentIndex()].id)
 
     def _open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("train.open"), "", tr("train.filter"))

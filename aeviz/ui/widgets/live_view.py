@@ -31,6 +31,15 @@ add_strings({
 })
 
 
+#: Points a saved curve may hold (hours of live training at ~7 points a second).
+MAX_POINTS = 200_000
+
+
+def _is_point(p) -> bool:
+    return (isinstance(p, list) and len(p) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in p))
+
+
 class LossCurves(QWidget, Translatable):
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(parent)
@@ -95,6 +104,35 @@ class LossCurves(QWidget, Translatable):
             except (KeyError, TypeError, ValueError):
                 continue
         self.refresh()
+
+    def points(self) -> dict[str, list[list[float]]]:
+        """Every point drawn, to save with the model: the live curve, not only its epoch means."""
+        return {"train": [[x, y] for x, y in zip(self.train_x, self.train_y)],
+                "val": [[x, y] for x, y in zip(self.val_x, self.val_y)]}
+
+    def set_points(self, points) -> bool:
+        """Draw saved ``points()`` (a file's, so checked); False, drawing nothing, if they are not such."""
+        lines = []
+        for name in ("train", "val"):
+            pairs = points.get(name) if isinstance(points, dict) else None
+            if not isinstance(pairs, list) or len(pairs) > MAX_POINTS or not all(_is_point(p) for p in pairs):
+                return False
+            lines.append(pairs)
+        self.clear()
+        for (xs, ys), pairs in zip(((self.train_x, self.train_y), (self.val_x, self.val_y)), lines):
+            xs.extend(float(x) for x, _y in pairs)
+            ys.extend(float(y) for _x, y in pairs)
+        self._dirty = True
+        self.refresh()
+        return True
+
+    def set_log(self, on: bool) -> None:
+        """Show the scale of the state (the check box without announcing it)."""
+        if self.log.isChecked() != on:
+            self.log.blockSignals(True)
+            self.log.setChecked(on)
+            self.log.blockSignals(False)
+            self._on_log(on)
 
     def refresh(self) -> None:
         if not self._dirty:

@@ -1,14 +1,13 @@
 """The training page's settings: data, model, hyper-parameters, denoising, device.
 
-The form only describes what the user asked for (``data_spec()``, ``model_config()``,
-``train_config()``); the page decides what a change means for the current run
-(applied at resume, or flagged as needing a reset). Invalid input (e.g. hidden sizes
-"256, abc") raises ValueError with a translated message the page shows.
+A view of :class:`aeviz.state.training.TrainingState`: ``show(value)`` writes the widgets
+(signals blocked, so nothing echoes back) and each user edit is announced as the fields
+it changes (``edited``); the page puts them in its store, which validates them. Text that
+no state can hold (hidden sizes "256, abc") is announced with ``refused`` instead.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
@@ -16,11 +15,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from aeviz.core.constants import LATENT_RANGE, default_num_threads
-from aeviz.core.models import ModelConfig
-from aeviz.core.noise import NoiseConfig
-from aeviz.core.session import SUBSET_RANGE, DataSpec
-from aeviz.core.training import TrainConfig
+from aeviz.state.training import (BATCH_RANGE, DEFAULT_HIDDEN, EPOCHS_RANGE, KINDS, LATENT_RANGE, LR_RANGE, MAX_LAYERS,
+                                  MAX_WIDTH, SEED_RANGE, SUBSET_RANGE, TrainingState)
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.widgets import Translatable
 from aeviz.ui.widgets import train_texts  # noqa: F401  (dialog titles)
@@ -32,8 +28,6 @@ add_strings({
     "tf.src.folder": {"en": "Image folder…", "fr": "Dossier d'images…"},
     "tf.src.idx": {"en": "IDX files (e.g. Fashion-MNIST)…", "fr": "Fichiers IDX (ex. Fashion-MNIST)…"},
     "tf.choose": {"en": "Choose…", "fr": "Choisir…"},
-    "tf.bad_file_settings": {"en": "its settings cannot be shown in this form.",
-                             "fr": "ses réglages ne peuvent pas être affichés dans ce formulaire."},
     "tf.subset": {"en": "Training images", "fr": "Images d'entraînement"},
     "tf.model": {"en": "Model", "fr": "Modèle"},
     "tf.kind": {"en": "Autoencoder", "fr": "Auto-encodeur"},
@@ -76,13 +70,16 @@ add_strings({
     "dev.cpu": {"en": "CPU", "fr": "CPU (processeur)"},
     "dev.cuda": {"en": "GPU (CUDA)", "fr": "GPU (CUDA)"},
     "dev.mps": {"en": "GPU (Apple MPS)", "fr": "GPU (Apple MPS)"},
-    "tf.bad_hidden": {"en": "Hidden sizes must be whole numbers between 1 and 4096 separated by commas, e.g. 256, 64.",
-                      "fr": "Les tailles cachées doivent être des entiers entre 1 et 4096 séparés par des virgules, "
+    "tf.bad_hidden": {"en": "Hidden sizes must be 1 to 8 whole numbers between 1 and 4096 separated by commas, "
+                            "e.g. 256, 64.",
+                      "fr": "Les tailles cachées doivent être 1 à 8 entiers entre 1 et 4096 séparés par des virgules, "
                             "par ex. 256, 64."},
 })
 
-KINDS = ("linear", "mlp", "conv", "vae")
-DEFAULT_HIDDEN = {"mlp": "256, 64", "vae": "256, 64", "conv": "32, 64", "linear": ""}
+SOURCES = ("mnist", "folder", "idx")
+OPTIMIZERS = ("adam", "sgd")
+LOSSES = ("auto", "mse", "bce")
+NOISES = ("gaussian", "masking", "salt_pepper")
 
 
 def _available_devices() -> list[str]:
@@ -98,30 +95,27 @@ def _available_devices() -> list[str]:
 
 
 class TrainForm(QWidget, Translatable):
-    changed = Signal()
+    edited = Signal(dict)   # the state fields the user just changed
+    refused = Signal(str)   # a translated reason: what was typed cannot be a state
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._init_texts()
         self._combos: list[tuple[QComboBox, list[str]]] = []
-        self._hidden_by_kind = dict(DEFAULT_HIDDEN)
-        self.user_data: dict[str, tuple[str, str]] = {}  # source -> (path, labels_path) once validated
-        self._shown_data = None  # the TrainingData described under the source
+        self._value = TrainingState()   # the value shown (to put the widgets back after a refusal)
+        self._shown_data = None         # the TrainingData described under the source
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # --- data
         self.source = self._combo(["tf.src.mnist", "tf.src.folder", "tf.src.idx"])
-        self.source.activated.connect(self._on_source)
         self.choose_button = QPushButton()
         self.bind(self.choose_button.setText, "tf.choose")
-        self.choose_button.clicked.connect(self._choose_data)
         self.data_info = QLabel()
         self.data_info.setWordWrap(True)
         self.data_info.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.subset = QSpinBox()
         self.subset.setRange(*SUBSET_RANGE)
         self.subset.setSingleStep(1000)
-        self.subset.setValue(10000)
         self.subset.setGroupSeparatorShown(True)
         source_row = QWidget()
         row = QHBoxLayout(source_row)
@@ -132,37 +126,30 @@ class TrainForm(QWidget, Translatable):
         data_box.layout().addRow(self.data_info)
         # --- model
         self.kind = self._combo([f"kind.{k}" for k in KINDS])
-        self.kind.setCurrentIndex(KINDS.index("mlp"))
         self.latent = QSpinBox()
         self.latent.setRange(*LATENT_RANGE)
-        self.latent.setValue(16)
-        self.hidden = QLineEdit(DEFAULT_HIDDEN["mlp"])
+        self.hidden = QLineEdit()
         self.bind(self.hidden.setToolTip, "tf.hidden_tip")
         self.hidden_label = QLabel()
         self.bias = QCheckBox()
-        self.bias.setChecked(True)
         self.bind(self.bias.setText, "tf.bias")
         model_box = self._group("tf.model", [("tf.kind", self.kind), ("tf.latent", self.latent)])
         model_box.layout().addRow(self.hidden_label, self.hidden)
         model_box.layout().addRow(self.bias)
-        self.kind.currentIndexChanged.connect(self._on_kind)
         # --- hyper-parameters
         self.optimizer = QComboBox()
         self.optimizer.addItems(["Adam", "SGD"])  # proper names, same in every language
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(5)
-        self.lr.setRange(0.00001, 100.0)
+        self.lr.setRange(*LR_RANGE)
         self.lr.setSingleStep(0.0005)
-        self.lr.setValue(0.001)
         self.batch = QSpinBox()
-        self.batch.setRange(8, 4096)
-        self.batch.setValue(128)
+        self.batch.setRange(*BATCH_RANGE)
         self.epochs = QSpinBox()
-        self.epochs.setRange(1, 1000)
-        self.epochs.setValue(10)
+        self.epochs.setRange(*EPOCHS_RANGE)
         self.loss = self._combo(["loss.auto", "loss.mse", "loss.bce"])
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2_000_000_000)
+        self.seed.setRange(*SEED_RANGE)
         self._group("tf.train", [("tf.optimizer", self.optimizer), ("tf.lr", self.lr), ("tf.batch", self.batch),
                                  ("tf.epochs", self.epochs), ("tf.loss", self.loss), ("tf.seed", self.seed)])
         # --- denoising
@@ -170,29 +157,34 @@ class TrainForm(QWidget, Translatable):
         self.noise_level = QDoubleSpinBox()
         self.noise_level.setRange(0.0, 1.0)
         self.noise_level.setSingleStep(0.05)
-        self.noise_level.setValue(0.3)
         self.noise_box = self._group("tf.noise", [("tf.noise_kind", self.noise_kind), ("tf.level", self.noise_level)])
         self.noise_box.setCheckable(True)
-        self.noise_box.setChecked(False)
         # --- device
         self.threads = QSpinBox()
         self.threads.setRange(1, max(1, os.cpu_count() or 1))
-        self.threads.setValue(default_num_threads())
         self.bind(self.threads.setToolTip, "tf.threads_tip")
         self.devices = _available_devices()
         self.device = self._combo([f"dev.{d}" for d in self.devices])
         self._group("tf.device", [("tf.threads", self.threads), ("tf.dev", self.device)])
         layout.addStretch(1)
-        for spin in (self.subset, self.latent, self.batch, self.epochs, self.seed, self.threads, self.lr,
-                     self.noise_level):
-            spin.valueChanged.connect(self._emit_changed)
-        for combo in (self.optimizer, self.loss, self.noise_kind, self.device):
-            combo.currentIndexChanged.connect(self._emit_changed)
-        self.hidden.textChanged.connect(self._emit_changed)
-        self.bias.toggled.connect(self._emit_changed)
-        self.noise_box.toggled.connect(self._emit_changed)
-        self._on_kind()
-        self._update_data_row()
+        self._inputs = (self.source, self.subset, self.kind, self.latent, self.hidden, self.bias, self.optimizer,
+                        self.lr, self.batch, self.epochs, self.loss, self.seed, self.noise_box, self.noise_kind,
+                        self.noise_level, self.threads, self.device)
+        self.show_value(self._value)
+        edits = ((self.subset, "subset", int), (self.latent, "latent", int), (self.batch, "batch_size", int),
+                 (self.epochs, "epochs", int), (self.seed, "seed", int), (self.threads, "threads", int),
+                 (self.lr, "lr", float), (self.noise_level, "noise_level", float))
+        for spin, name, cast in edits:
+            spin.valueChanged.connect(lambda v, n=name, c=cast: self.edited.emit({n: c(v)}))
+        for combo, name, choices in ((self.optimizer, "optimizer", OPTIMIZERS), (self.loss, "loss", LOSSES),
+                                     (self.noise_kind, "noise_kind", NOISES), (self.device, "device", self.devices)):
+            combo.currentIndexChanged.connect(lambda i, n=name, c=choices: self.edited.emit({n: c[i]}))
+        self.bias.toggled.connect(lambda on: self.edited.emit({"bias": bool(on)}))
+        self.noise_box.toggled.connect(lambda on: self.edited.emit({"denoising": bool(on)}))
+        self.hidden.textChanged.connect(self._on_hidden)
+        self.kind.currentIndexChanged.connect(self._on_kind)
+        self.source.activated.connect(self._on_source)
+        self.choose_button.clicked.connect(lambda: self._choose_data(SOURCES[self.source.currentIndex()]))
 
     # --- building helpers ---------------------------------------------------------------------
     def _combo(self, keys: list[str]) -> QComboBox:
@@ -219,28 +211,77 @@ class TrainForm(QWidget, Translatable):
         for combo, keys in self._combos:
             for i, key in enumerate(keys):
                 combo.setItemText(i, tr(key))
-        self._on_kind()
-        self._update_data_row()
+        self.hidden_label.setText(tr("tf.channels" if self._value.kind == "conv" else "tf.hidden"))
         if self._shown_data is not None:
             self.show_data(self._shown_data)
 
-    def _emit_changed(self, *_args) -> None:
-        self.changed.emit()
+    # --- the state, shown -------------------------------------------------------------------
+    def show_value(self, v: TrainingState) -> None:
+        """Every widget from ``v``; nothing is announced back."""
+        self._value = v
+        for widget in self._inputs:
+            widget.blockSignals(True)
+        try:
+            self.source.setCurrentIndex(SOURCES.index(v.source))
+            self.subset.setValue(v.subset)
+            self.kind.setCurrentIndex(KINDS.index(v.kind))
+            self.latent.setValue(v.latent)
+            if _parsed_hidden(self.hidden.text()) != v.hidden:  # keep what is being typed ("256, " → "256, 6")
+                self.hidden.setText(", ".join(map(str, v.hidden)))
+            self.bias.setChecked(v.bias)
+            self.optimizer.setCurrentIndex(OPTIMIZERS.index(v.optimizer))
+            self.lr.setValue(v.lr)
+            self.batch.setValue(v.batch_size)
+            self.epochs.setValue(v.epochs)
+            self.loss.setCurrentIndex(LOSSES.index(v.loss))
+            self.seed.setValue(v.seed)
+            self.noise_box.setChecked(v.denoising)
+            self.noise_kind.setCurrentIndex(NOISES.index(v.noise_kind))
+            self.noise_level.setValue(v.noise_level)
+            self.threads.setValue(v.effective_threads())
+            self.device.setCurrentIndex(self.devices.index(v.device) if v.device in self.devices else 0)
+        finally:
+            for widget in self._inputs:
+                widget.blockSignals(False)
+        self.choose_button.setVisible(v.source != "mnist")
+        self.hidden_label.setText(tr("tf.channels" if v.kind == "conv" else "tf.hidden"))
+        self.hidden.setEnabled(v.kind != "linear")
+        self.bias.setEnabled(v.kind == "linear")
 
-    # --- reactions ----------------------------------------------------------------------------
-    def source_id(self) -> str:
-        return ("mnist", "folder", "idx")[self.source.currentIndex()]
+    def device_to_use(self) -> str:
+        """The state's device if this computer has it, else the CPU (a view made elsewhere)."""
+        return self._value.device if self._value.device in self.devices else "cpu"
 
-    def _on_source(self, _index: int) -> None:
-        source = self.source_id()
-        if source != "mnist" and source not in self.user_data:
-            self._choose_data()  # back to MNIST if nothing is chosen
-        self._update_data_row()
-        self.changed.emit()
+    def show_data(self, data) -> None:
+        """What was loaded: size, classes, the split, unreadable files (re-rendered on a language switch)."""
+        self._shown_data = data
+        text = tr("train.data_info", name=data.name.split(" (")[0], total=data.total,
+                  classes=len(data.train.class_names), train=len(data.train), val=len(data.val))
+        self.data_info.setText(text + (" " + tr("train.data_skipped", n=data.skipped) if data.skipped else ""))
 
-    def _choose_data(self) -> None:
+    # --- user edits -----------------------------------------------------------------------------
+    def _on_hidden(self, text: str) -> None:
+        sizes = _parsed_hidden(text)
+        if sizes is None:
+            self.refused.emit(tr("tf.bad_hidden"))
+        else:
+            self.edited.emit({"hidden": sizes})
+
+    def _on_kind(self, index: int) -> None:
+        """A new kind proposes its own widths; only a linear model may drop its biases."""
+        kind = KINDS[index]
+        self.edited.emit({"kind": kind, "hidden": DEFAULT_HIDDEN[kind],
+                          "bias": self._value.bias if kind == "linear" else True})
+
+    def _on_source(self, index: int) -> None:
+        source = SOURCES[index]
+        if source == "mnist":
+            self.edited.emit({"source": "mnist", "data_path": "", "labels_path": ""})
+        elif not self._choose_data(source):
+            self.show_value(self._value)  # nothing chosen: the source stays as it was
+
+    def _choose_data(self, source: str) -> bool:
         """Ask for a folder or an IDX pair; the page validates it by loading it (in a worker)."""
-        source = self.source_id()
         if source == "folder":
             path = QFileDialog.getExistingDirectory(self, tr("train.pick_folder"))
             paths = (path, "") if path else None
@@ -249,146 +290,15 @@ class TrainForm(QWidget, Translatable):
             labels = QFileDialog.getOpenFileName(self, tr("train.pick_idx_labels"), str(Path(images).parent),
                                                  tr("train.idx_filter"))[0] if images else ""
             paths = (images, labels) if images and labels else None
-        if paths is None:
-            if source not in self.user_data:
-                self.set_source("mnist")
-            return
-        self.user_data[source] = paths
-        self.changed.emit()
-
-    def forget_user_data(self) -> None:
-        """The chosen files could not be used: the source goes back to MNIST. Not announced as a
-        change: the page keeps its error message on screen until the user does something."""
-        self.user_data.pop(self.source_id(), None)
-        self.set_source("mnist", notify=False)
-
-    def set_source(self, source: str, notify: bool = True) -> None:
-        self.source.setCurrentIndex(("mnist", "folder", "idx").index(source))
-        self._update_data_row()
-        if notify:
-            self.changed.emit()
-
-    def set_data_info(self, text: str) -> None:
-        self.data_info.setText(text)
-
-    def show_data(self, data) -> None:
-        """What was loaded: size, classes, the split, unreadable files (re-rendered on a language switch)."""
-        self._shown_data = data
-        text = tr("train.data_info", name=data.name.split(" (")[0], total=data.total,
-                  classes=len(data.train.class_names), train=len(data.train), val=len(data.val))
-        self.set_data_info(text + (" " + tr("train.data_skipped", n=data.skipped) if data.skipped else ""))
-
-    def _update_data_row(self) -> None:
-        self.choose_button.setVisible(self.source_id() != "mnist")
-
-    def kind_id(self) -> str:
-        return KINDS[self.kind.currentIndex()]
-
-    def _on_kind(self, *_args) -> None:
-        kind = self.kind_id()
-        previous = getattr(self, "_shown_kind", kind)
-        if previous != kind:
-            self._hidden_by_kind[previous] = self.hidden.text()
-            self.hidden.setText(self._hidden_by_kind[kind])
-        self._shown_kind = kind
-        self.hidden_label.setText(tr("tf.channels" if kind == "conv" else "tf.hidden"))
-        self.hidden.setEnabled(kind != "linear")
-        self.bias.setEnabled(kind == "linear")
-        self.changed.emit()
-
-    # --- what the user asked for --------------------------------------------------------------
-    def hidden_sizes(self) -> tuple[int, ...] | None:
-        if self.kind_id() == "linear":
-            return None
-        try:
-            sizes = tuple(int(p) for p in self.hidden.text().replace(";", ",").split(",") if p.strip())
-        except ValueError:
-            raise ValueError(tr("tf.bad_hidden")) from None
-        if not sizes or any(not 1 <= s <= 4096 for s in sizes):
-            raise ValueError(tr("tf.bad_hidden"))
-        return sizes
-
-    def model_config(self, image_shape=(1, 28, 28)) -> ModelConfig:
-        kind = self.kind_id()
-        return ModelConfig(kind, self.latent.value(), hidden=self.hidden_sizes(),
-                           bias=self.bias.isChecked() if kind == "linear" else True,
-                           image_shape=tuple(image_shape))
-
-    def noise(self) -> NoiseConfig | None:
-        if not self.noise_box.isChecked():
-            return None
-        kind = ("gaussian", "masking", "salt_pepper")[self.noise_kind.currentIndex()]
-        return NoiseConfig(kind, float(self.noise_level.value()))
-
-    def train_config(self) -> TrainConfig:
-        return TrainConfig(optimizer=("adam", "sgd")[self.optimizer.currentIndex()], lr=float(self.lr.value()),
-                           batch_size=self.batch.value(), epochs=self.epochs.value(),
-                           loss=("auto", "mse", "bce")[self.loss.currentIndex()], seed=self.seed.value(),
-                           noise=self.noise(), num_threads=self.threads.value(),
-                           device=self.devices[self.device.currentIndex()], snapshot_every_s=0.15)
-
-    def data_spec(self) -> DataSpec:
-        source = self.source_id()
-        path, labels = self.user_data.get(source, ("", ""))
-        return DataSpec(source, path, labels, self.subset.value(), self.seed.value())
-
-    # --- filled from a bundle ---------------------------------------------------------------
-    def show_bundle(self, config: ModelConfig, train: TrainConfig | None) -> None:
-        """Show an opened file's model (and training) settings, all or nothing.
-
-        Every value is turned into a widget value before any widget changes, so a crafted
-        file raises ValueError with the form untouched; ``changed`` is emitted once at the end.
-        """
-        values = self._bundle_values(config, train)
-        widgets = [widget for widget, _setter, _value in values]
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
-            for _widget, setter, value in values:
-                setter(value)
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)
-        self._shown_kind = config.kind
-        if config.kind != "linear":
-            self._hidden_by_kind[config.kind] = self.hidden.text()
-        self._on_kind()  # labels and enabled states of the kind; emits changed
-
-    def check_bundle(self, config: ModelConfig, train: TrainConfig | None) -> None:
-        """ValueError (translated) if ``show_bundle`` could not show these settings."""
-        self._bundle_values(config, train)
-
-    def _bundle_values(self, config: ModelConfig, c: TrainConfig | None) -> list[tuple]:
-        try:
-            values = [(self.kind, self.kind.setCurrentIndex, KINDS.index(config.kind)),
-                      (self.latent, self.latent.setValue, _in_range(self.latent, config.latent)),
-                      (self.bias, self.bias.setChecked, bool(config.bias))]
-            if config.kind != "linear":
-                values.append((self.hidden, self.hidden.setText, ", ".join(map(str, config.resolved_hidden()))))
-            if c is not None:
-                values += [(self.optimizer, self.optimizer.setCurrentIndex, ("adam", "sgd").index(c.optimizer)),
-                           (self.lr, self.lr.setValue, _clamped(self.lr, c.lr)),
-                           (self.batch, self.batch.setValue, int(_clamped(self.batch, c.batch_size))),
-                           (self.loss, self.loss.setCurrentIndex, ("auto", "mse", "bce").index(c.loss)),
-                           (self.noise_box, self.noise_box.setChecked, c.noise is not None)]
-                if c.noise is not None:
-                    values += [(self.noise_kind, self.noise_kind.setCurrentIndex,
-                                ("gaussian", "masking", "salt_pepper").index(c.noise.kind)),
-                               (self.noise_level, self.noise_level.setValue, _clamped(self.noise_level, c.noise.level))]
-        except (AttributeError, TypeError, ValueError, OverflowError):
-            raise ValueError(tr("tf.bad_file_settings")) from None
-        return values
+        if paths is not None:
+            self.edited.emit({"source": source, "data_path": paths[0], "labels_path": paths[1]})
+        return paths is not None
 
 
-def _in_range(spin, value) -> int:
-    if isinstance(value, bool) or not spin.minimum() <= value <= spin.maximum():
-        raise ValueError(value)
-    return int(value)
-
-
-def _clamped(spin, value) -> float:
-    """The nearest value the spin box can show (a file's learning rate below the form's minimum…)."""
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(value)
-    return min(spin.maximum(), max(spin.minimum(), value))
+def _parsed_hidden(text: str) -> tuple[int, ...] | None:
+    """Widths typed as "256, 64" (";" works too); None if that is not 1 to 8 whole numbers in 1..4096."""
+    try:
+        sizes = tuple(int(p) for p in text.replace(";", ",").split(",") if p.strip())
+    except ValueError:
+        return None
+    return sizes if 1 <= len(sizes) <= MAX_LAYERS and all(1 <= s <= MAX_WIDTH for s in sizes) else None
