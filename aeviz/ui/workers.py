@@ -175,7 +175,9 @@ class TaskSlot(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._task is not None and self._task.is_running()
+        """True from ``start`` until the GUI thread has handled the job's end (its last result
+        may still be queued after the thread itself has stopped)."""
+        return self._task is not None
 
     @property
     def task(self) -> Task | None:
