@@ -205,7 +205,7 @@ class ConvolutionPage(LabPage):
         self.real.show_choice(value.real_source, value.real_digit, value.real_file, self.k, value.params(),
                               active=value.tab == "real")
         self._show_refusal()
-        self._fit_split()
+        QTimer.singleShot(0, self._fit_split)   # once the layouts have the new grids' sizes
         self.refresh_links()
 
     def _compute(self, value: ConvolutionState) -> None:

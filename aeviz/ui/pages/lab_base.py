@@ -116,16 +116,18 @@ class LabPage(Page):
             self._fitted = (self._fitted[0], new) if isinstance(self._fitted, tuple) else None
             self.edit(section=new)
 
-    def _split_sizes(self, want: int, cap: int) -> None:
-        """The direct view gets ``want`` (at most ``cap``), the matrix the rest; nothing when folded."""
+    def _split_sizes(self, want: int, cap) -> bool:
+        """The direct view gets ``want`` (at most ``cap(total)``), the matrix the rest; nothing when folded.
+        False if the split already has these sizes (a person's own drag is left alone)."""
         section = self.store.value.section
         key = (want, section)
         if key == getattr(self, "_fitted", None):
-            return
+            return False
         self._fitted = key
         total = max(sum(self.split.sizes()), self.state.px(500))
         top = 0 if section != "direct" else min(want, cap(total))
         self.split.setSizes([top, total - top])
+        return True
 
     def _fit_split(self) -> None:
         raise NotImplementedError

@@ -204,7 +204,7 @@ class TransposedPage(LabPage):
             if view.zoom != value.matrix_zoom / 100:
                 view.set_zoom(value.matrix_zoom / 100)
         self._show_refusal()
-        self._fit_split()
+        QTimer.singleShot(0, self._fit_split)   # once the layouts have the new grids' sizes
         self.refresh()
 
     def _compute(self, value: TransposedState) -> None:
@@ -247,8 +247,8 @@ class TransposedPage(LabPage):
     def _fit_split(self) -> None:
         """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest; for the
         column decomposition, fold the scatter-add view and scroll the matrix down to it."""
-        self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * 5 // 8)
-        if self.store.value.section == "columns":
+        fitted = self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * 5 // 8)
+        if fitted and self.store.value.section == "columns":
             self.matrix_scroll.widget().adjustSize()
             self.matrix_scroll.verticalScrollBar().setValue(self.columns_title.y())
 

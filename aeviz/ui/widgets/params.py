@@ -30,11 +30,14 @@ class ParamsBox(QWidget, Translatable):
             spin = QSpinBox()
             lo, hi = PARAM_RANGES[name]
             spin.setRange(lo, hi)
-            spin.valueChanged.connect(self.changed.emit)
+            spin.valueChanged.connect(self._on_spin)
             label = QLabel()
             self.bind(label.setText, f"param.{name}")
             form.addRow(label, spin)
             self.spins[name] = spin
+
+    def _on_spin(self, _value: int) -> None:
+        self.changed.emit()
 
     def values(self) -> dict[str, int]:
         return {name: spin.value() for name, spin in self.spins.items()}
