@@ -43,4 +43,6 @@ def round_trip(page, make_page, qtbot, tmp_path):
     qtbot.addWidget(again)
     again.open_view(load_view(path))
     show(again, qtbot)
+    again.finish_loading()
+    settle(qtbot)
     return again

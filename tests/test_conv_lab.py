@@ -187,6 +187,7 @@ def test_real_image_feature_map_keeps_negatives(conv_page):
     assert real.feature is None                      # nothing read until the tab is shown
     conv_page.tabs.setCurrentIndex(1)
     assert conv_page.store.value.tab == "real"
+    conv_page.real.finish_loading()
     assert real.feature.shape == (26, 26)
     assert real.feature.min() < 0 < real.feature.max()
     assert real.output.data().min() == real.feature.min()

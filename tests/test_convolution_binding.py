@@ -84,6 +84,7 @@ def test_model_to_view_tab_zoom_exercise_speed(page):
     assert page.stepper.speed.value() == 7
     page.store.set(tab="real", real_digit=7)
     assert page.tabs.currentIndex() == 1 and page.real.digit.value() == 7
+    page.real.finish_loading()
     np.testing.assert_allclose(page.real.source.data(), mnist_digit(7) / 255.0)
     np.testing.assert_allclose(page.real.feature, torch_conv(mnist_digit(7) / 255.0, page.kernel_editor.values()))
 
@@ -181,6 +182,7 @@ def test_french_never_shows_the_engines_english(page, app_state):
         assert not page.error_label.isHidden()
         assert not any(word in page.error_label.text() for word in english), page.error_label.text()
     page.store.set(tab="real", real_source="file", real_file="/nonexistent/digit.png")
+    page.real.finish_loading()
     assert page.real.message.text() == "/nonexistent/digit.png : fichier introuvable."
 
 
@@ -197,6 +199,7 @@ def test_save_and_restore_gives_the_same_value_and_picture(page, make_page, qtbo
         page.store.set(**CUSTOM)
     elif setup == "real":
         page.store.set(tab="real", real_digit=12, kernel=((-1, 0, 1), (-2, 0, 2), (-1, 0, 1)))
+        page.real.finish_loading()
     else:
         page.store.replace(PRESETS[setup]())
     settle(qtbot)
@@ -212,6 +215,7 @@ def test_a_user_image_is_saved_relative_to_the_view(page, make_page, tmp_path):
     (tmp_path / "pics").mkdir()
     Image.fromarray(np.tile(np.arange(32, dtype=np.uint8) * 8, (20, 1))).save(tmp_path / "pics" / "ramp.png")
     page.store.set(tab="real", real_source="file", real_file=str(tmp_path / "pics" / "ramp.png"))
+    page.real.finish_loading()
     assert page.real.source.data().shape == (20, 32)
     (tmp_path / "views").mkdir()
     path = save_view(tmp_path / "views" / "mine.aevizview", page.current_view())
@@ -220,6 +224,7 @@ def test_a_user_image_is_saved_relative_to_the_view(page, make_page, tmp_path):
     assert view.missing_files == [] and Path(view.state["real_file"]).resolve() == tmp_path / "pics" / "ramp.png"
     again = make_page()
     again.open_view(view)
+    again.real.finish_loading()
     np.testing.assert_array_equal(again.real.source.data(), page.real.source.data())
 
 
@@ -234,3 +239,20 @@ def test_restoring_a_bad_state_is_refused_and_changes_nothing(page, state, code)
         page.open_view(View(page="convolution", state=state, state_version=ConvolutionState.version))
     assert info.value.code == code
     assert page.store.value == before and page.output_view.current == shown and page.params.values()["stride"] == 1
+
+
+def test_images_are_read_off_the_gui_thread_without_touching_widgets(page, qtbot, tmp_path,
+                                                                      widget_calls_off_gui_thread):
+    from PIL import Image
+    Image.fromarray(np.full((8, 8), 200, np.uint8)).save(tmp_path / "grey.png")
+    page.store.set(tab="real", real_digit=4)
+    assert page.real.loading and page.real.message.text() == "Reading the image…"
+    qtbot.waitUntil(lambda: not page.real.loading, timeout=5000)
+    np.testing.assert_allclose(page.real.source.data(), mnist_digit(4) / 255.0)
+    page.store.set(real_source="file", real_file=str(tmp_path / "grey.png"))
+    qtbot.waitUntil(lambda: not page.real.loading, timeout=5000)
+    assert page.real.source.data().shape == (8, 8) and page.real.message.text() == ""
+    page.store.set(real_file=str(tmp_path / "missing.png"))
+    qtbot.waitUntil(lambda: not page.real.loading, timeout=5000)
+    assert "missing.png: file not found" in page.real.message.text()
+    assert widget_calls_off_gui_thread == []

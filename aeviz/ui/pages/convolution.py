@@ -356,3 +356,10 @@ class ConvolutionPage(LabPage):
         """A screenshot of the untouched page shows the first output cell worked out."""
         if self.store.value == ConvolutionState():
             self.select(Cell("output", 0, 0))
+        self.finish_loading()
+
+    def finish_loading(self) -> None:
+        self.real.finish_loading()
+
+    def shutdown(self) -> None:
+        self.real.loader.stop()

@@ -69,6 +69,7 @@ class LabPage(Page):
         self.store = store
         self.hover: Cell | None = None
         self._refusal: StateError | None = None
+        self._fitted: tuple[int, str] | None = None   # (direct view's height, section) the split was fitted to
         self.store.observe(self._render)
         self.tabs.currentChanged.connect(lambda index: self.edit(tab=self.TABS[index]))
         self.split.splitterMoved.connect(self._on_split_moved)
@@ -113,7 +114,8 @@ class LabPage(Page):
         section = self.store.value.section
         if folded != (section != "direct"):
             new = "matrix" if folded else "direct"
-            self._fitted = (self._fitted[0], new) if isinstance(self._fitted, tuple) else None
+            if self._fitted is not None:   # keep the sizes the person dragged to
+                self._fitted = (self._fitted[0], new)
             self.edit(section=new)
 
     def _split_sizes(self, want: int, cap) -> bool:
@@ -121,7 +123,7 @@ class LabPage(Page):
         False if the split already has these sizes (a person's own drag is left alone)."""
         section = self.store.value.section
         key = (want, section)
-        if key == getattr(self, "_fitted", None):
+        if key == self._fitted:
             return False
         self._fitted = key
         total = max(sum(self.split.sizes()), self.state.px(500))
@@ -133,11 +135,14 @@ class LabPage(Page):
         raise NotImplementedError
 
     def _render(self, value, changed: frozenset) -> None:
-        """Show ``value``; ``changed`` names the fields that changed (empty: show everything)."""
+        """Show ``value`` (the whole of it: derived arrays are cached by the fields they come from)."""
         raise NotImplementedError
 
     def refresh_links(self) -> None:
         raise NotImplementedError
+
+    def finish_loading(self) -> None:
+        """Wait for the page's background reading, if any, and show its result."""
 
     # --- hooks -----------------------------------------------------------------------------------
     def retranslate(self) -> None:

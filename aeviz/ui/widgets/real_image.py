@@ -1,7 +1,8 @@
 """The current kernel applied to a real image: an MNIST digit or a file the user opens.
 
 The panel shows the choice its page holds (``show_choice``) and reports a person's new
-choice through ``digitChosen`` / ``fileChosen``; it reads images only while ``active``
+choice through ``digitChosen`` / ``fileChosen``. Images are read in the background (the
+first MNIST digit decompresses the bundled test set, ~0.1 s) and only while ``active``
 (its tab is shown), so the bundled digits are not decompressed for nothing.
 
 The feature map uses a diverging colour map where zero is the neutral background
@@ -12,7 +13,7 @@ gives the numbers. Hovering a pixel writes its value.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from aeviz.core.conv import ConvError, ConvGeometry, conv2d
@@ -23,6 +24,7 @@ from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.widgets import Translatable, fmt_num
 from aeviz.ui.widgets.colorbar import ColorBar
 from aeviz.ui.widgets.matrix_view import MatrixView
+from aeviz.ui.workers import TaskSlot
 
 add_strings({
     "real.digit": {"en": "MNIST test digit no.", "fr": "Chiffre MNIST de test n°"},
@@ -33,8 +35,18 @@ add_strings({
     "real.range": {"en": "min {lo}, max {hi}", "fr": "min {lo} ; max {hi}"},
     "real.value": {"en": "Value at ({r}, {c}): {v}", "fr": "Valeur en ({r}, {c}) : {v}"},
     "real.hover": {"en": "Hover a pixel to read its value.", "fr": "Survolez un pixel pour lire sa valeur."},
+    "real.loading": {"en": "Reading the image…", "fr": "Lecture de l'image…"},
     "real.file_filter": {"en": "Images (*.png *.jpg *.jpeg *.bmp *.gif)", "fr": "Fichiers image (*.png *.jpg *.jpeg *.bmp *.gif)"},
 })
+
+
+def read_image(source: str, digit: int, path: str | None):
+    """Worker side: ``(choice, image in [0, 1] or None, refusal or None)``; a refused file is an answer."""
+    choice = (source, digit, path)
+    try:
+        return choice, (mnist_digit(digit) / 255.0 if source == "mnist" else load_gray_image(path)), None
+    except SampleImageError as exc:
+        return choice, None, exc
 
 
 class RealImagePanel(QWidget, Translatable):
@@ -52,6 +64,11 @@ class RealImagePanel(QWidget, Translatable):
         self.feature = None
         self._choice: tuple = ("mnist", 0, None)
         self._loaded: tuple | None = None      # the choice ``image`` was read for
+        self._loading: tuple | None = None     # the choice being read in the background
+        self._failure: str | None = None       # an unexpected error of the reader, already translated
+        self.loader = TaskSlot(self)
+        self.loader.result.connect(self._on_read)
+        self.loader.error.connect(self._on_read_failed)
         self._computed: tuple | None = None    # (choice, kernel bytes, params) ``feature`` was computed for
         self._load_error: SampleImageError | None = None   # why the chosen image cannot be shown
         self._conv_error: ConvError | None = None          # why its feature map cannot be computed
@@ -114,16 +131,36 @@ class RealImagePanel(QWidget, Translatable):
             self.recompute()
 
     def _load(self) -> None:
-        if self._loaded == self._choice:
+        if self._choice in (self._loaded, self._loading):
             return
-        source, digit, path = self._choice
-        self._loaded = self._choice
-        self._load_error = None
-        try:
-            self.image = mnist_digit(digit) / 255.0 if source == "mnist" else load_gray_image(path)
-        except SampleImageError as exc:
-            self.image = np.zeros((28, 28))
-            self._load_error = exc
+        self._loading = choice = self._choice
+        self.loader.start(lambda: read_image(*choice), replace=True)
+        self._show_error()
+
+    @property
+    def loading(self) -> bool:
+        return self._loading is not None
+
+    def finish_loading(self, timeout_ms: int = 5000) -> None:
+        """Wait for the image being read and show it (screenshots, tests)."""
+        task = self.loader.task
+        if task is not None and task.wait(timeout_ms):
+            QCoreApplication.sendPostedEvents()
+            QCoreApplication.sendPostedEvents()
+
+    def _on_read(self, answer) -> None:
+        choice, image, refusal = answer
+        self._loading, self._loaded, self._failure = None, choice, None
+        self.image = image if image is not None else np.zeros((28, 28))
+        self._load_error = refusal
+        if choice == self._choice:
+            self.recompute()
+        else:
+            self._load()
+
+    def _on_read_failed(self, message: str, _details: str) -> None:
+        self._loading, self._failure = None, message
+        self._show_error()
 
     def recompute(self) -> None:
         key = (self._loaded, self.kernel.shape, self.kernel.tobytes(), tuple(self.params.items()))
@@ -145,7 +182,11 @@ class RealImagePanel(QWidget, Translatable):
         self.range_label.setText(tr("real.range", lo=fmt_num(self.feature.min()), hi=fmt_num(self.feature.max())))
 
     def _show_error(self) -> None:
-        if self._load_error is not None:
+        if self._failure is not None:
+            self.message.setText(self._failure)
+        elif self._loading is not None:
+            self.message.setText(tr("real.loading"))
+        elif self._load_error is not None:
             self.message.setText(describe_error(self._load_error))
         elif self._conv_error is not None:
             self.message.setText(tr("shape.impossible", reason=describe_error(self._conv_error)))
