@@ -176,10 +176,12 @@ def test_french_never_shows_the_engines_english(page, app_state):
     """Every refusal the labs can meet, and a file that is missing, read in French."""
     app_state.set_language("fr")
     english = ("kernel", "input", "does not", "fit", "padding of", "must", "outside", "file not found")
-    for changes in (dict(kernel=((1,) * 5,) * 5), dict(dilation=3), dict(stride=9), dict(selected="output",
-                    selected_row=5), dict(step=9), dict(real_digit=-1), dict(real_source="file")):
-        page.edit(**changes)
-        assert not page.error_label.isHidden()
+    for n, changes in enumerate((dict(kernel=((1,) * 5,) * 5), dict(dilation=3), dict(stride=9),
+                                 dict(selected="output", selected_row=5), dict(step=9), dict(real_digit=-1),
+                                 dict(real_source="file"))):
+        page.edit(speed=3 + n % 2)                           # an accepted edit: no message
+        assert page.error_label.isHidden()
+        assert not page.edit(**changes) and not page.error_label.isHidden()
         assert not any(word in page.error_label.text() for word in english), page.error_label.text()
     page.store.set(tab="real", real_source="file", real_file="/nonexistent/digit.png")
     page.real.finish_loading()

@@ -109,3 +109,12 @@ def test_the_state_modules_do_not_import_qt():
     code = ("import sys, aeviz.state.convolution, aeviz.state.transposed; "
             "sys.exit(any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_fitted_leaves_an_explicit_selection_or_step_to_validation():
+    value = ConvolutionState()
+    for changes, code in ((dict(selected="output", selected_row=5), "lab.output_cell_outside"),
+                          (dict(step=4), "state.out_of_range")):
+        with pytest.raises(StateError) as info:
+            value.with_changes(**value.fitted(**changes))
+        assert info.value.code == code

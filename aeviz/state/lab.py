@@ -115,11 +115,12 @@ class LabState(PageState):
         return {"selected": cell.kind, "selected_row": int(cell.row), "selected_col": int(cell.col)}
 
     def fitted(self, **changes) -> dict:
-        """``changes`` plus what keeps the selection and the step inside the new grids.
+        """``changes`` plus what keeps the current selection and step inside the new grids.
 
         Editing a grid or a parameter can shrink the output: the selection is then dropped
-        and the stepper goes back to the full result, as a person expects. If the new
-        geometry is impossible, ``changes`` come back as given and validation refuses them.
+        and the stepper goes back to the full result, as a person expects. A selection or
+        step given in ``changes`` is left for validation to judge, and so is an impossible
+        geometry.
         """
         try:
             new = dataclasses.replace(self, **{**changes, **self.select(None), "step": -1})
@@ -127,14 +128,12 @@ class LabState(PageState):
             count = new.step_count()
         except StateError:
             return changes
-        merged = {**changes}
-        cell = Cell(merged.get("selected", self.selected), merged.get("selected_row", self.selected_row),
-                    merged.get("selected_col", self.selected_col))
-        if cell.kind != "none":
-            rows, cols = shapes[cell.kind]
-            if not (0 <= cell.row < rows and 0 <= cell.col < cols):
+        merged = dict(changes)
+        if self.selected != "none" and not {"selected", "selected_row", "selected_col"} & changes.keys():
+            rows, cols = shapes[self.selected]
+            if not (self.selected_row < rows and self.selected_col < cols):
                 merged.update(self.select(None))
-        if merged.get("step", self.step) >= count:
+        if "step" not in changes and self.step >= count:
             merged["step"] = -1
         return merged
 

@@ -195,7 +195,6 @@ class ConvolutionPage(LabPage):
         self.input_editor.show_values(value.input_grid)
         self.kernel_editor.show_values(value.kernel)
         self.params.set_values(notify=False, **value.params())
-        self.shape_panel.show_conv(self.x.shape, self.k.shape, value.stride, value.padding, value.dilation)
         self._quiet(self.exercise_switch, self.exercise_switch.setChecked, value.exercise)
         self.stepper.show_position(self.y.size, value.step, value.speed)
         self._quiet(self.zoom_slider, self.zoom_slider.setValue, value.matrix_zoom)
@@ -216,6 +215,7 @@ class ConvolutionPage(LabPage):
         self._computed = key
         self.x, self.k, p = value.x(), value.k(), value.params()
         self.geometry = value.geometry()
+        self.shape_panel.show_conv(self.x.shape, self.k.shape, value.stride, value.padding, value.dilation)
         pad = value.padding
         xp = pad2d(self.x, pad)
         marks = np.full(xp.shape, HATCH, np.int8)

@@ -89,6 +89,7 @@ class LabPage(Page):
             self._refusal = exc
             self._render(self.store.value, frozenset())
             return False
+        self._show_refusal()   # an edit that changes nothing still clears an earlier refusal
         return True
 
     def select(self, cell: Cell | None) -> None:
