@@ -40,14 +40,16 @@ def test_presets_show_the_example_partial_by_partial():
         assert value.input_grid == TransposedState().input_grid
         assert value.step == 1 and value.selection == Cell("input", 0, 1) == value.step_cell(1)
         assert TransposedState.from_dict(json.loads(json.dumps(value.to_dict()))) == value
-    assert PRESETS["transposed"]().section == "direct" and PRESETS["ct_columns"]().section == "columns"
+    assert (PRESETS["transposed"]().section, PRESETS["transposed"]().matrix_part) == ("direct", "product")
+    assert (PRESETS["ct_columns"]().section, PRESETS["ct_columns"]().matrix_part) == ("matrix", "columns")
 
 
 @pytest.mark.parametrize("changes, code, params", [
     (dict(padding=3), "conv.crops_everything", {"padding": "3", "full": "4×4", "output": "-2×-2"}),
     (dict(output_padding=1), "conv.output_padding_too_big", {"output_padding": "1", "stride": "1"}),
     (dict(output_padding=4), "state.out_of_range", {"field": "output_padding", "hi": 3}),
-    (dict(section="direct ", step=0), "state.bad_type", {"field": "section"}),
+    (dict(section="columns"), "state.bad_type", {"field": "section"}),
+    (dict(matrix_part="bottom"), "state.bad_type", {"field": "matrix_part"}),
     (dict(show_c=1), "state.bad_type", {"field": "show_c"}),
     (dict(selected="output", selected_row=4), "lab.output_cell_outside", {"shape": "4×4"}),
     (dict(step=4), "state.out_of_range", {"field": "step", "hi": 3}),

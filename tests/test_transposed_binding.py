@@ -68,6 +68,23 @@ def test_model_to_view_columns_section_scrolls_to_the_decomposition(page, qtbot)
     bar = page.matrix_scroll.verticalScrollBar()
     assert bar.value() > 0 and bar.value() == min(page.columns_title.y(), bar.maximum())
     assert page.column_views[1].hl == {(o, 0) for o in np.flatnonzero(page.M[:, 1])}
+    page.store.set(matrix_part="product")
+    settle(qtbot)
+    assert bar.value() == 0 and page.split.sizes()[0] == 0
+    page.close()
+
+
+def test_view_to_model_scrolling_to_the_columns(page, qtbot):
+    show(page, qtbot)
+    page.store.set(section="matrix")
+    settle(qtbot)
+    bar = page.matrix_scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())                               # a person scrolls down to the decomposition
+    assert page.store.value.matrix_part == "columns" and bar.value() == bar.maximum()
+    settle(qtbot)
+    assert bar.value() == bar.maximum()                       # the page does not jump back
+    bar.setValue(0)
+    assert page.store.value.matrix_part == "product"
     page.close()
 
 
@@ -122,11 +139,15 @@ CUSTOM = dict(input_grid=((1, 2, 3), (4, 5, 6)), kernel=((1, -1, 0), (2, 0.5, 1)
               show_c=True, matrix_zoom=120)
 
 
-@pytest.mark.parametrize("setup", ["transposed", "ct_columns", "custom", "overlap"])
+@pytest.mark.parametrize("setup", ["transposed", "ct_columns", "custom", "scrolled", "overlap"])
 def test_save_and_restore_gives_the_same_value_and_picture(page, make_page, qtbot, tmp_path, setup):
     show(page, qtbot)
     if setup == "custom":
         page.store.set(**CUSTOM)
+    elif setup == "scrolled":
+        page.store.set(section="matrix")
+        settle(qtbot)
+        page.matrix_scroll.verticalScrollBar().setValue(page.matrix_scroll.verticalScrollBar().maximum())
     elif setup == "overlap":
         page.checkerboard_demo()
         page.store.set(tab="overlap")
@@ -143,7 +164,7 @@ def test_save_and_restore_gives_the_same_value_and_picture(page, make_page, qtbo
 @pytest.mark.parametrize("state, code", [({"output_padding": 1}, "conv.output_padding_too_big"),
                                          ({"padding": 3}, "conv.crops_everything"),
                                          ({"show_c": "yes"}, "state.bad_type"),
-                                         ({"section": "bottom"}, "state.bad_type"),
+                                         ({"section": "columns"}, "state.bad_type"),
                                          ({"step": 4}, "state.out_of_range")])
 def test_restoring_a_bad_state_is_refused_and_changes_nothing(page, state, code):
     page.store.replace(PRESETS["ct_columns"]())

@@ -31,8 +31,10 @@ class TransposedState(LabState):
     #: show the matching convolution's C beside Cᵀ
     show_c: bool = False
     tab: Literal["linked", "overlap"] = "linked"
-    #: "matrix": the scatter-add view folded away; "columns": also scrolled to the Cᵀ column decomposition
-    section: Literal["direct", "matrix", "columns"] = "direct"
+    #: "matrix": the scatter-add view folded away, the matrix view gets the whole height
+    section: Literal["direct", "matrix"] = "direct"
+    #: the part of the matrix view scrolled into sight: Cᵀ·vec(x), or its column decomposition below
+    matrix_part: Literal["product", "columns"] = "product"
 
     def params(self) -> dict[str, int]:
         return {**super().params(), "output_padding": self.output_padding}
@@ -59,7 +61,7 @@ def _partial_by_partial(**view) -> TransposedState:
 #: Named exact states: the home page's links and the lesson player open these.
 PRESETS: dict[str, Callable[[], TransposedState]] = {
     # the slide's example, partial by partial: the first two partial grids added, x(0, 1) lit
-    "transposed": lambda: _partial_by_partial(section="direct"),
-    # the same, scrolled to the decomposition vec(y) = x₁·col₁ + … + x₄·col₄ of Cᵀ
-    "ct_columns": lambda: _partial_by_partial(section="columns"),
+    "transposed": lambda: _partial_by_partial(),
+    # the same, the matrix view in full height, scrolled to the decomposition vec(y) = x₁·col₁ + … + x₄·col₄
+    "ct_columns": lambda: _partial_by_partial(section="matrix", matrix_part="columns"),
 }

@@ -44,6 +44,7 @@ add_strings({
     "err.field.matrix_zoom": {"en": "matrix zoom", "fr": "zoom de la matrice"},
     "err.field.tab": {"en": "tab", "fr": "onglet"},
     "err.field.section": {"en": "part shown", "fr": "partie affichée"},
+    "err.field.matrix_part": {"en": "part of the matrix view shown", "fr": "partie affichée de la vue matricielle"},
     "err.field.real_source": {"en": "image source", "fr": "source de l'image"},
     "err.field.real_digit": {"en": "MNIST digit number", "fr": "numéro du chiffre MNIST"},
     "err.field.real_file": {"en": "image file", "fr": "fichier image"},
@@ -111,10 +112,8 @@ class LabPage(Page):
 
     # --- the part shown: the direct view, or the matrix folding it away -------------------------
     def _on_split_moved(self, _pos: int, _index: int) -> None:
-        folded = self.split.sizes()[0] == 0
-        section = self.store.value.section
-        if folded != (section != "direct"):
-            new = "matrix" if folded else "direct"
+        new = "matrix" if self.split.sizes()[0] == 0 else "direct"
+        if new != self.store.value.section:
             if self._fitted is not None:   # keep the sizes the person dragged to
                 self._fitted = (self._fitted[0], new)
             self.edit(section=new)
@@ -128,7 +127,7 @@ class LabPage(Page):
             return False
         self._fitted = key
         total = max(sum(self.split.sizes()), self.state.px(500))
-        top = 0 if section != "direct" else min(want, cap(total))
+        top = 0 if section == "matrix" else min(want, cap(total))
         self.split.setSizes([top, total - top])
         return True
 

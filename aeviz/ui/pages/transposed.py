@@ -168,6 +168,9 @@ class TransposedPage(LabPage):
         self.overlap.fill_ones.connect(
             lambda: self.edit(input_grid=as_grid(np.ones(self.store.value.x().shape))))
         self.overlap.demo.connect(self.checkerboard_demo)
+        self._scrolled_for: tuple | None = None   # (part, layout) the matrix view was scrolled for
+        self._scrolling = False
+        self.matrix_scroll.verticalScrollBar().valueChanged.connect(self._on_matrix_scrolled)
         for view in (self.input_view, self.sum_view, self.output_view, self.out2_view):
             view.wheel_zoom = False
         for view in self._zoomed_views():
@@ -245,12 +248,29 @@ class TransposedPage(LabPage):
         self.overlap.update_map(g, self.y)
 
     def _fit_split(self) -> None:
-        """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest; for the
-        column decomposition, fold the scatter-add view and scroll the matrix down to it."""
-        fitted = self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * 5 // 8)
-        if fitted and self.store.value.section == "columns":
-            self.matrix_scroll.widget().adjustSize()
-            self.matrix_scroll.verticalScrollBar().setValue(self.columns_title.y())
+        """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest, and scroll the
+        matrix view to the part the state shows (only when that part or the layout changed)."""
+        self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * 5 // 8)
+        part = self.store.value.matrix_part
+        key = (part, self.columns_title.y(), self.matrix_scroll.viewport().height())
+        if key != self._scrolled_for:
+            self._scrolled_for = key
+            self._scrolling = True   # not a person's scroll (the bar's signal also moves the view: not blocked)
+            try:
+                self.matrix_scroll.verticalScrollBar().setValue(self.columns_title.y() if part == "columns" else 0)
+            finally:
+                self._scrolling = False
+
+    def _on_matrix_scrolled(self, value: int) -> None:
+        """A person scrolled the matrix view: the columns count as shown once their title passes the middle."""
+        if self._scrolling:
+            return
+        bar = self.matrix_scroll.verticalScrollBar()
+        middle = value + self.matrix_scroll.viewport().height() // 2
+        part = "columns" if value > 0 and (self.columns_title.y() <= middle or value == bar.maximum()) else "product"
+        if part != self.store.value.matrix_part:
+            self._scrolled_for = (part, self.columns_title.y(), self.matrix_scroll.viewport().height())
+            self.edit(matrix_part=part)
 
     def _build_c(self, value: TransposedState) -> None:
         C = conv_matrix(self.y.shape, self.k, value.stride, value.padding, value.dilation)
