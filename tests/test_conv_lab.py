@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from aeviz.core.conv import conv2d, conv_transpose2d
 from aeviz.core.sample_images import SampleImageError, digit_patch, mnist_digit
+from aeviz.state.lab import Cell
 from aeviz.ui.widgets.matrix_view import CROSS, HATCH
 
 SLIDE_C_ROW0 = [1, 4, 1, 0, 1, 4, 3, 0, 3, 3, 1, 0, 0, 0, 0, 0]
@@ -98,7 +99,7 @@ def test_digit_preset_and_mnist_reader(conv_page):
 
 
 def test_output_linking_highlights_window_row_and_entries(conv_page):
-    conv_page._select(("out", (0, 1)))
+    conv_page.select(Cell("output", 0, 1))
     assert conv_page.padded_view.window_rect == (0, 1, 2, 3)
     assert conv_page.c_view.rows == {1}
     assert conv_page.vecx_view.hl == {(n, 0) for n in (1, 2, 3, 5, 6, 7, 9, 10, 11)}
@@ -120,13 +121,13 @@ def test_slide_sum_text(conv_page):
 def test_padding_taps_are_hatched_and_excluded(conv_page):
     conv_page.params.set_values(padding=1)
     assert conv_page.padded_view.data().shape == (6, 6)
-    assert conv_page.padded_view._marks[0].tolist() == [HATCH] * 6
-    conv_page._select(("out", (0, 0)))
+    assert conv_page.padded_view.marks()[0].tolist() == [HATCH] * 6
+    conv_page.select(Cell("output", 0, 0))
     assert conv_page.vecx_view.hl == {(0, 0), (1, 0), (4, 0), (5, 0)}
 
 
 def test_input_linking_highlights_outputs_and_column(conv_page):
-    conv_page._select(("in", (0, 0)))
+    conv_page.select(Cell("input", 0, 0))
     assert conv_page.c_view.cols == {0}
     assert conv_page.output_view.hl2 == {(0, 0)}
     conv_page.padded_view.cellClicked.emit(1, 2)
@@ -154,12 +155,15 @@ def test_stepper_visits_every_output(conv_page, qtbot):
     assert conv_page.stepper.index == 3 and conv_page.output_view.current == (1, 1)
 
 
-def test_impossible_geometry_shows_a_message(conv_page):
+def test_impossible_geometry_is_refused_with_a_message(conv_page):
+    before = conv_page.store.value
     conv_page.kernel_editor.set_values(np.ones((7, 7)))
-    assert conv_page.geometry is None and conv_page.y is None
-    assert "does not fit" in conv_page.shape_panel.text()
+    assert conv_page.store.value == before and conv_page.y.tolist() == [[122, 148], [126, 134]]
+    assert conv_page.kernel_editor.values().shape == (3, 3)          # the editor shows the state again
     assert not conv_page.error_label.isHidden() and "does not fit" in conv_page.error_label.text()
     conv_page.params.set_values(padding=2)
+    assert conv_page.error_label.isHidden()
+    conv_page.kernel_editor.set_values(np.ones((7, 7)))
     assert conv_page.geometry is not None and conv_page.y.shape == (2, 2)
     assert "⌊(4 + 2·2 − 1·(7−1) − 1) / 1⌋ + 1" in conv_page.shape_panel.text()
 
@@ -180,7 +184,10 @@ def test_language_switch_and_zoom(conv_page, app_state):
 def test_real_image_feature_map_keeps_negatives(conv_page):
     conv_page.kernel_editor.load_preset("preset.sobel_x")
     real = conv_page.real
-    real.load_digit(0)
+    assert real.feature is None                      # nothing read until the tab is shown
+    conv_page.tabs.setCurrentIndex(1)
+    assert conv_page.store.value.tab == "real"
+    conv_page.real.finish_loading()
     assert real.feature.shape == (26, 26)
     assert real.feature.min() < 0 < real.feature.max()
     assert real.output.data().min() == real.feature.min()
@@ -222,13 +229,13 @@ def test_transposed_crop_and_output_padding_are_drawn(t_page):
     t_page.params.set_values(stride=2, padding=1, output_padding=1)
     g = t_page.geometry
     assert g.full_shape == (6, 6) and t_page.y.shape == (4, 4)
-    marks = t_page.sum_view._marks
+    marks = t_page.sum_view.marks()
     assert marks[0, :5].tolist() == [HATCH] * 5 and marks[:5, 0].tolist() == [HATCH] * 5
     assert marks[1:5, 1:5].max() == 0
     assert marks[5, 1:5].tolist() == [HATCH | CROSS] * 4   # the extra row, then cropped away
     assert t_page.sum_view.data().shape == (6, 6)
     t_page.params.set_values(padding=0)
-    marks = t_page.sum_view._marks
+    marks = t_page.sum_view.marks()
     assert t_page.y.shape == (6, 6) and marks[5].tolist() == [CROSS] * 6 and marks[:5, :5].max() == 0
 
 
@@ -247,19 +254,21 @@ def test_transposed_stepper_adds_one_partial_at_a_time(t_page):
 
 
 def test_transposed_linking(t_page):
-    t_page._select(("in", (0, 1)))
+    t_page.select(Cell("input", 0, 1))
     assert t_page.m_view.cols == {1}
     assert t_page.output_view.hl2 == {(r, c) for r in range(3) for c in range(1, 4)}
-    t_page._select(("out", (3, 1)))
+    t_page.select(Cell("output", 3, 1))
     assert t_page.m_view.rows == {13}
     assert t_page.vecx_view.hl == {(2, 0), (3, 0)}
 
 
 def test_transposed_impossible_geometry(t_page):
+    before = t_page.store.value
     t_page.params.set_values(padding=3)
-    assert t_page.y is None and "crops everything" in t_page.error_label.text()
+    assert t_page.store.value == before and t_page.params.values()["padding"] == 0
+    assert "crops everything" in t_page.error_label.text()
     t_page.params.set_values(padding=0, stride=1, output_padding=2)
-    assert t_page.y is None and "output_padding" in t_page.shape_panel.text()
+    assert t_page.store.value == before and "output padding (2)" in t_page.error_label.text()
 
 
 def test_overlap_checkerboard(t_page):

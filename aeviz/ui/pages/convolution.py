@@ -6,6 +6,9 @@ linking is visible at once), and a tab applying the kernel to a real image.
 Hovering or clicking an output cell lights its window, its row of C and the entries
 of vec(x) it multiplies; clicking an input cell lights every output it touches and
 its column of C.
+
+The page is a view of :class:`aeviz.state.convolution.ConvolutionState`: the grids,
+parameters, selection, step, tab, zoom, part shown and real image all live there.
 """
 
 from __future__ import annotations
@@ -16,20 +19,20 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSplitter, QTabWidge
 
 from aeviz.core.conv import conv2d, conv_matrix, outputs_touched_by, pad2d, receptive_field
 from aeviz.core.sample_images import digit_patch
-from aeviz.ui.i18n import add_strings, tr
+from aeviz.state.base import Store
+from aeviz.state.convolution import SLIDE_K, SLIDE_X, ConvolutionState
+from aeviz.state.lab import INPUT_MAX, KERNEL_MAX, ZOOM_RANGE, Cell, as_grid
+from aeviz.ui.i18n import add_strings, current_language, tr
 from aeviz.ui.pages.lab_base import LabPage
 from aeviz.ui.widgets import fmt_factor, fmt_num
 from aeviz.ui.widgets.answer_mask import ExerciseSwitch, hide_output_cells
 from aeviz.ui.widgets.grid_editor import GridEditor
-from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column, controls_column
+from aeviz.ui.widgets.lab_layout import controls_column, hrow, op_label, scroll, size_controls_column, vcol
 from aeviz.ui.widgets.matrix_view import HATCH, MatrixView
 from aeviz.ui.widgets.params import ParamsBox
 from aeviz.ui.widgets.real_image import RealImagePanel
 from aeviz.ui.widgets.shape_panel import ShapePanel
 from aeviz.ui.widgets.stepper import Stepper
-
-SLIDE_X = [[4, 5, 8, 7], [1, 8, 8, 8], [3, 6, 6, 4], [6, 5, 7, 8]]
-SLIDE_K = [[1, 4, 1], [1, 4, 3], [3, 3, 1]]
 
 add_strings({
     "conv.title": {"en": "Convolution: sliding window and matrix product",
@@ -84,17 +87,15 @@ INPUT_PRESETS = [
 class ConvolutionPage(LabPage):
     page_id = "convolution"
     title_key = "page.convolution"
+    TABS = ("linked", "real")
 
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(state, parent)
-        self.x = np.array(SLIDE_X)
-        self.k = np.array(SLIDE_K)
-        self.geometry = None
-        self.selection = None   # ("out", (i, j)) | ("in", (r, c)) | None
-        self.hover = None
+        self.geometry = self.y = self.C = None
+        self._computed = None   # the state fields y and C were computed for
         # --- left: editors, parameters, formula
-        self.input_editor = GridEditor(state, "conv.input", 10, 10, SLIDE_X, INPUT_PRESETS, (0, 9))
-        self.kernel_editor = GridEditor(state, "conv.kernel", 7, 7, SLIDE_K, KERNEL_PRESETS, (-2, 4))
+        self.input_editor = GridEditor(state, "conv.input", INPUT_MAX, INPUT_MAX, SLIDE_X, INPUT_PRESETS, (0, 9))
+        self.kernel_editor = GridEditor(state, "conv.kernel", KERNEL_MAX, KERNEL_MAX, SLIDE_K, KERNEL_PRESETS, (-2, 4))
         self.params = ParamsBox(("stride", "padding", "dilation"))
         self.shape_panel = ShapePanel()
         self.exercise_switch = ExerciseSwitch()
@@ -123,9 +124,8 @@ class ConvolutionPage(LabPage):
         self.vecy_view = MatrixView(state, base_cell=28, font_rel=1.0)
         self.out2_view = MatrixView(state, base_cell=40, font_rel=1.3)
         self.zoom_slider = QSlider(Qt.Horizontal)
-        self.zoom_slider.setRange(30, 250)
+        self.zoom_slider.setRange(*ZOOM_RANGE)
         self.zoom_slider.setValue(100)
-        self.zoom_slider.valueChanged.connect(self._on_matrix_zoom)
         zoom_label = QLabel()
         self.bind_text(zoom_label.setText, "conv.matrix_zoom")
         matrix = vcol(hrow(zoom_label, self.zoom_slider),
@@ -139,13 +139,13 @@ class ConvolutionPage(LabPage):
         self.split.setStretchFactor(1, 3)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
         self.scale_font(self.error_label, 1.3, bold=True)
         self.stepper = Stepper()
         self.real = RealImagePanel(state)
         self.tabs = QTabWidget()
         linked = QWidget()
         linked_layout = QVBoxLayout(linked)
-        linked_layout.addWidget(self.error_label)
         linked_layout.addWidget(self.split, 1)
         self.tabs.addTab(linked, "")
         self.tabs.addTab(scroll(self.real), "")
@@ -153,6 +153,7 @@ class ConvolutionPage(LabPage):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.stepper)
+        right_layout.addWidget(self.error_label)
         right_layout.addWidget(self.tabs, 1)
         self.main_split = QSplitter(Qt.Horizontal)
         self.main_split.addWidget(controls_column(left))
@@ -162,43 +163,60 @@ class ConvolutionPage(LabPage):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.main_split)
-        # --- wiring
-        self.input_editor.changed.connect(self.recompute)
-        self.kernel_editor.changed.connect(self.recompute)
-        self.params.changed.connect(self.recompute)
-        self.exercise_switch.toggled.connect(self.refresh_links)
-        self.stepper.indexChanged.connect(self._on_step)
+        # --- wiring: every edit goes into the state
+        self._init_lab(Store(ConvolutionState()))
+        self.input_editor.changed.connect(lambda: self.edit(input_grid=as_grid(self.input_editor.values())))
+        self.kernel_editor.changed.connect(lambda: self.edit(kernel=as_grid(self.kernel_editor.values())))
+        self.zoom_slider.valueChanged.connect(lambda v: self.edit(matrix_zoom=v))
+        self.real.digitChosen.connect(lambda i: self.edit(real_source="mnist", real_digit=i))
+        self.real.fileChosen.connect(lambda path: self.edit(real_source="file", real_file=path))
+        for view in (self.padded_view, self.kernel_view, self.output_view, self.out2_view):
+            view.wheel_zoom = False
+        for view in (self.c_view, self.vecx_view, self.vecy_view):
+            view.wheel_zoom = False
+            view.zoomRequested.connect(lambda z: self.edit(matrix_zoom=min(max(round(z * 100), ZOOM_RANGE[0]),
+                                                                          ZOOM_RANGE[1])))
         for view in (self.output_view, self.out2_view):
-            view.cellHovered.connect(lambda r, c: self._hover(("out", (r, c)) if r >= 0 else None))
-            view.cellClicked.connect(lambda r, c: self._select(("out", (r, c))))
+            view.cellHovered.connect(lambda r, c: self._hover(Cell("output", r, c) if r >= 0 else None))
+            view.cellClicked.connect(lambda r, c: self.select(Cell("output", r, c)))
         self.vecy_view.cellHovered.connect(lambda r, c: self._hover(self._out_flat(r) if r >= 0 else None))
-        self.vecy_view.cellClicked.connect(lambda r, c: self._select(self._out_flat(r)))
+        self.vecy_view.cellClicked.connect(lambda r, c: self.select(self._out_flat(r)))
         self.c_view.cellHovered.connect(lambda r, c: self._hover(self._out_flat(r) if r >= 0 else None))
-        self.c_view.cellClicked.connect(lambda r, c: self._select(self._in_flat(c)))
-        self.vecx_view.cellClicked.connect(lambda r, c: self._select(self._in_flat(r)))
+        self.c_view.cellClicked.connect(lambda r, c: self.select(self._in_flat(c)))
+        self.vecx_view.cellClicked.connect(lambda r, c: self.select(self._in_flat(r)))
         self.padded_view.cellClicked.connect(self._on_padded_click)
         self.retranslate()
         self.rescale()
-        self.recompute()
 
-    # --- computation ------------------------------------------------------------------------
-    def param_values(self) -> dict[str, int]:
-        return self.params.values()
+    # --- state → view -------------------------------------------------------------------------
+    def _render(self, value: ConvolutionState, changed: frozenset) -> None:
+        self._compute(value)
+        self._quiet(self.tabs, self.tabs.setCurrentIndex, self.TABS.index(value.tab))
+        self.input_editor.show_values(value.input_grid)
+        self.kernel_editor.show_values(value.kernel)
+        self.params.set_values(notify=False, **value.params())
+        self._quiet(self.exercise_switch, self.exercise_switch.setChecked, value.exercise)
+        self.stepper.show_position(self.y.size, value.step, value.speed)
+        self._quiet(self.zoom_slider, self.zoom_slider.setValue, value.matrix_zoom)
+        for view in (self.c_view, self.vecx_view, self.vecy_view):
+            if view.zoom != value.matrix_zoom / 100:
+                view.set_zoom(value.matrix_zoom / 100)
+        self.real.show_choice(value.real_source, value.real_digit, value.real_file, self.k, value.params(),
+                              active=value.tab == "real")
+        self._show_refusal()
+        QTimer.singleShot(0, self._fit_split)   # once the layouts have the new grids' sizes
+        self.refresh_links()
 
-    def recompute(self) -> None:
-        self.x, self.k = self.input_editor.values(), self.kernel_editor.values()
-        p = self.param_values()
-        self.geometry = self.shape_panel.show_conv(self.x.shape, self.k.shape, p["stride"], p["padding"], p["dilation"])
-        self.real.set_kernel(self.k, **p)
-        ok = self.geometry is not None
-        self.split.setVisible(ok)
-        self.error_label.setVisible(not ok)
-        if not ok:
-            self.error_label.setText(tr("shape.impossible", reason=self.shape_panel.error))
-            self.stepper.set_count(0)
-            self.y = self.y_matrix = self.C = None
+    def _compute(self, value: ConvolutionState) -> None:
+        """The derived arrays, recomputed only when the grids or the parameters changed."""
+        key = (value.input_grid, value.kernel, value.stride, value.padding, value.dilation, current_language())
+        if key == self._computed:
             return
-        pad = p["padding"]
+        self._computed = key
+        self.x, self.k, p = value.x(), value.k(), value.params()
+        self.geometry = value.geometry()
+        self.shape_panel.show_conv(self.x.shape, self.k.shape, value.stride, value.padding, value.dilation)
+        pad = value.padding
         xp = pad2d(self.x, pad)
         marks = np.full(xp.shape, HATCH, np.int8)
         marks[pad:pad + self.x.shape[0], pad:pad + self.x.shape[1]] = 0
@@ -215,59 +233,33 @@ class ConvolutionPage(LabPage):
         self.vecy_view.set_data(self.y_matrix)
         self.out2_view.set_data(self.y_matrix.reshape(self.y.shape))
         self.out2_view.set_caption(tr("conv.reshaped", r=self.y.shape[0], c=self.y.shape[1]))
-        self.stepper.set_count(self.y.size)
-        self._fit_split()
-        if not self._valid(self.selection):
-            self.selection = None
-        if not self._valid(self.hover):
-            self.hover = None
-        self.refresh_links()
 
     def _fit_split(self) -> None:
-        """Give the direct view the height it needs (up to half), the matrix the rest."""
-        want = self.direct.sizeHint().height() + self.state.px(40)
-        if want == getattr(self, "_fitted", None):
-            return
-        self._fitted = want
-        total = max(sum(self.split.sizes()), self.state.px(500))
-        self.split.setSizes([min(want, total // 2 + total // 8), total - min(want, total // 2 + total // 8)])
+        """Give the direct view the height it needs (up to about half), the matrix the rest."""
+        self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total // 2 + total // 8)
 
-    def _valid(self, target) -> bool:
-        if target is None:
-            return True
-        shape = self.y.shape if target[0] == "out" else self.x.shape
-        return 0 <= target[1][0] < shape[0] and 0 <= target[1][1] < shape[1]
+    def _out_flat(self, flat: int) -> Cell:
+        return Cell("output", *divmod(flat, self.y.shape[1]))
 
-    def _out_flat(self, flat: int):
-        return ("out", divmod(flat, self.y.shape[1])) if self.y is not None else None
+    def _in_flat(self, flat: int) -> Cell:
+        return Cell("input", *divmod(flat, self.x.shape[1]))
 
-    def _in_flat(self, flat: int):
-        return ("in", divmod(flat, self.x.shape[1]))
-
-    # --- linking ----------------------------------------------------------------------------
-    def _hover(self, target) -> None:
-        self.hover = target
-        self.refresh_links()
-
-    def _select(self, target) -> None:
-        self.selection = target
-        if target and target[0] == "out" and self.y is not None:
-            self.stepper.blockSignals(True)
-            self.stepper.set_index(target[1][0] * self.y.shape[1] + target[1][1])
-            self.stepper.blockSignals(False)
-        self.refresh_links()
+    # --- view → state -------------------------------------------------------------------------
+    def selection_changes(self, cell: Cell | None) -> dict:
+        """Choosing an output cell also moves the stepper there."""
+        changes = super().selection_changes(cell)
+        if cell is not None and cell.kind == "output":
+            changes["step"] = cell.row * self.y.shape[1] + cell.col
+        return changes
 
     def _on_padded_click(self, r: int, c: int) -> None:
-        pad = self.param_values()["padding"]
+        pad = self.store.value.padding
         if 0 <= r - pad < self.x.shape[0] and 0 <= c - pad < self.x.shape[1]:
-            self._select(("in", (r - pad, c - pad)))
+            self.select(Cell("input", r - pad, c - pad))
 
-    def _on_step(self, index: int) -> None:
-        self.selection = None if index < 0 or self.y is None else self._out_flat(index)
-        self.refresh_links()
-
-    def active(self):
-        return self.hover or self.selection
+    # --- linking ----------------------------------------------------------------------------
+    def active(self) -> Cell | None:
+        return self.hover or self.store.value.selection
 
     def refresh_links(self) -> None:
         views = (self.padded_view, self.kernel_view, self.output_view, self.c_view, self.vecx_view,
@@ -275,29 +267,30 @@ class ConvolutionPage(LabPage):
         for view in views:
             view.clear_marks(update=False)
         target = self.active()
-        if self.geometry is None or target is None:
+        value = self.store.value
+        if target is None:
             self.sum_label.setText(tr("conv.pick"))
-        elif target[0] == "out":
-            self._link_output(*target[1], self.param_values())
+        elif target.kind == "output":
+            self._link_output(target.row, target.col, value)
         else:
-            self._link_input(*target[1], self.param_values())
-        self._hide_asked()
+            self._link_input(target.row, target.col, value)
+        self._hide_asked(value)
         for view in views:
             view.sync()
 
-    def _hide_asked(self) -> None:
+    def _hide_asked(self, value: ConvolutionState) -> None:
         """Exercise switch: the selected or hovered output cell, its vec(y) entry and its row of C show "?"."""
-        on = self.exercise_switch.isChecked() and self.geometry is not None
-        cells = [t[1] for t in (self.selection, self.hover) if on and t and t[0] == "out"]
-        hide_output_cells(cells, self.y.shape[1] if on else 1, grids=(self.output_view, self.out2_view),
+        cells = [(t.row, t.col) for t in (value.selection, self.hover)
+                 if value.exercise and t is not None and t.kind == "output"]
+        hide_output_cells(cells, self.y.shape[1], grids=(self.output_view, self.out2_view),
                           vectors=(self.vecy_view,), matrices=(self.c_view,))
         target = self.active()
-        if on and target and target[0] == "out":
-            self.sum_label.setText(tr("exmode.sum", i=target[1][0], j=target[1][1]))
+        if value.exercise and target is not None and target.kind == "output":
+            self.sum_label.setText(tr("exmode.sum", i=target.row, j=target.col))
 
-    def _link_output(self, i: int, j: int, p) -> None:
-        s, pad = p["stride"], p["padding"]
-        taps = receptive_field((i, j), self.k.shape, s, pad, p["dilation"], input_shape=self.x.shape, padded=True)
+    def _link_output(self, i: int, j: int, value: ConvolutionState) -> None:
+        s, pad = value.stride, value.padding
+        taps = receptive_field((i, j), self.k.shape, s, pad, value.dilation, input_shape=self.x.shape, padded=True)
         span = self.geometry.span
         window = (i * s, j * s, i * s + span[0] - 1, j * s + span[1] - 1)
         self.padded_view.set_marks(hl=[(t.row, t.col) for t in taps], window=window)
@@ -314,9 +307,9 @@ class ConvolutionPage(LabPage):
         terms = " + ".join(f"{fmt_factor(xp[t.row, t.col])}×{fmt_factor(self.k[t.ky, t.kx])}" for t in taps)
         self.sum_label.setText(tr("conv.sum", i=i, j=j, terms=terms, total=fmt_num(self.y[i, j])))
 
-    def _link_input(self, r: int, c: int, p) -> None:
-        pad = p["padding"]
-        touches = outputs_touched_by((r, c), self.x.shape, self.k.shape, p["stride"], pad, p["dilation"])
+    def _link_input(self, r: int, c: int, value: ConvolutionState) -> None:
+        pad = value.padding
+        touches = outputs_touched_by((r, c), self.x.shape, self.k.shape, value.stride, pad, value.dilation)
         cells = [(t.row, t.col) for t in touches]
         flat = r * self.x.shape[1] + c
         ow = self.y.shape[1]
@@ -331,13 +324,8 @@ class ConvolutionPage(LabPage):
         self.sum_label.setText(tr("conv.used_by", r=r, c=c, v=fmt_num(self.x[r, c]), n=len(cells),
                                   cells=listed, col=flat + 1))
 
-    def _on_matrix_zoom(self, value: int) -> None:
-        for view in (self.c_view, self.vecx_view, self.vecy_view):
-            view.set_zoom(value / 100)
-
     # --- hooks ------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        super().retranslate()
         for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.real,
                   self.exercise_switch):
             w.retranslate()
@@ -347,8 +335,7 @@ class ConvolutionPage(LabPage):
         self.output_view.set_caption(tr("conv.output"))
         self.vecx_view.set_caption(tr("conv.vecx"))
         self.vecy_view.set_caption(tr("conv.vecy"))
-        if hasattr(self, "y"):
-            self.recompute()
+        super().retranslate()
 
     def rescale(self) -> None:
         super().rescale()
@@ -366,5 +353,13 @@ class ConvolutionPage(LabPage):
         self.real.bar.update()
 
     def prepare_for_screenshot(self) -> None:
-        if self.y is not None and self.selection is None:
-            self.stepper.set_index(0)
+        """A screenshot of the untouched page shows the first output cell worked out."""
+        if self.store.value == ConvolutionState():
+            self.select(Cell("output", 0, 0))
+        self.finish_loading()
+
+    def finish_loading(self) -> None:
+        self.real.finish_loading()
+
+    def shutdown(self) -> None:
+        self.real.loader.stop()

@@ -7,32 +7,33 @@ cross-hatched, and the cropped result is shown beside. Matrix view: Cᵀ·vec(x)
 the matching convolution's C beside it on demand, and the column decomposition
 x₁·col₁ + x₂·col₂ + … The stepper walks the input elements, adding one partial at
 a time.
+
+The page is a view of :class:`aeviz.state.transposed.TransposedState`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from aeviz.core.conv import conv_matrix, conv_transpose2d, conv_transpose_matrix, transpose_partials
-from aeviz.ui.i18n import add_strings, tr
+from aeviz.state.base import Store
+from aeviz.state.lab import INPUT_MAX, KERNEL_MAX, ZOOM_RANGE, Cell, as_grid
+from aeviz.state.transposed import SLIDE_K, SLIDE_X, TransposedState
+from aeviz.ui.i18n import add_strings, current_language, tr
 from aeviz.ui.pages.lab_base import LabPage
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.answer_mask import ExerciseSwitch, hide_output_cells
 from aeviz.ui.widgets.grid_editor import GridEditor
-from aeviz.ui.widgets.lab_layout import hrow, op_label, scroll, vcol, size_controls_column, controls_column
+from aeviz.ui.widgets.lab_layout import controls_column, hrow, op_label, scroll, size_controls_column, vcol
 from aeviz.ui.widgets.matrix_view import CROSS, HATCH, MatrixView
 from aeviz.ui.widgets.overlap import OverlapPanel
 from aeviz.ui.widgets.params import ParamsBox
 from aeviz.ui.widgets.shape_panel import ShapePanel
 from aeviz.ui.widgets.stepper import Stepper
-
-SLIDE_X = [[55, 52], [57, 50]]
-SLIDE_K = [[1, 2, 1], [2, 1, 2], [1, 1, 2]]
-SLIDE_Y = [[55, 162, 159, 52], [167, 323, 319, 154], [169, 264, 326, 204], [57, 107, 164, 100]]
 
 add_strings({
     "tconv.title": {"en": "Transposed convolution (deconvolution)", "fr": "Convolution transposée (déconvolution)"},
@@ -79,18 +80,18 @@ def _sub(n: int) -> str:
 class TransposedPage(LabPage):
     page_id = "transposed"
     title_key = "page.transposed"
+    TABS = ("linked", "overlap")
 
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(state, parent)
         self.geometry = None
         self.y = self.M = None
-        self.selection = None   # ("in", (r, c)) | ("out", (i, j)) | None
-        self.input_editor = GridEditor(state, "tconv.input", 10, 10, SLIDE_X, INPUT_PRESETS, (0, 9))
-        self.kernel_editor = GridEditor(state, "tconv.kernel", 7, 7, SLIDE_K, TKERNEL_PRESETS, (-2, 4))
+        self._computed = None   # the state fields the arrays were computed for
+        self.input_editor = GridEditor(state, "tconv.input", INPUT_MAX, INPUT_MAX, SLIDE_X, INPUT_PRESETS, (0, 9))
+        self.kernel_editor = GridEditor(state, "tconv.kernel", KERNEL_MAX, KERNEL_MAX, SLIDE_K, TKERNEL_PRESETS, (-2, 4))
         self.params = ParamsBox(("stride", "padding", "output_padding", "dilation"))
         self.shape_panel = ShapePanel()
         self.exercise_switch = ExerciseSwitch()
-        self.exercise_switch.toggled.connect(self.refresh)
         params_title, hint = QLabel(), QLabel()
         hint.setWordWrap(True)
         self.bind_text(params_title.setText, "tconv.params")
@@ -112,7 +113,11 @@ class TransposedPage(LabPage):
         # --- matrix view
         self.show_c = QCheckBox()
         self.bind_text(self.show_c.setText, "tconv.show_c")
-        self.show_c.toggled.connect(lambda on: self.c_view.setVisible(on))
+        self.zoom_slider = QSlider(Qt.Horizontal)
+        self.zoom_slider.setRange(*ZOOM_RANGE)
+        self.zoom_slider.setValue(100)
+        zoom_label = QLabel()
+        self.bind_text(zoom_label.setText, "conv.matrix_zoom")
         self.m_view = MatrixView(state, base_cell=28, font_rel=1.0)
         self.c_view = MatrixView(state, base_cell=28, font_rel=1.0)
         self.c_view.setVisible(False)
@@ -126,25 +131,25 @@ class TransposedPage(LabPage):
         self.columns_row = QHBoxLayout(self.columns_box)
         self.columns_row.setContentsMargins(0, 0, 0, 0)
         self.column_views: list[MatrixView] = []
-        matrix = vcol(self.show_c, hrow(self.m_view, self.ops[3], self.vecx_view, self.ops[4], self.vecy_view,
-                                        self.ops[5], self.out2_view, self.c_view, align=Qt.AlignTop),
+        matrix = vcol(hrow(self.show_c, zoom_label, self.zoom_slider),
+                      hrow(self.m_view, self.ops[3], self.vecx_view, self.ops[4], self.vecy_view,
+                           self.ops[5], self.out2_view, self.c_view, align=Qt.AlignTop),
                       self.columns_title, hrow(self.columns_box, align=Qt.AlignTop))
         self.split = QSplitter(Qt.Vertical)
         self.split.addWidget(scroll(self.direct))
-        self.split.addWidget(scroll(matrix))
+        self.matrix_scroll = scroll(matrix)
+        self.split.addWidget(self.matrix_scroll)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
         self.scale_font(self.error_label, 1.3, bold=True)
         self.overlap = OverlapPanel(state)
-        self.overlap.fill_ones.connect(self.input_editor.fill_ones)
-        self.overlap.demo.connect(self.checkerboard_demo)
         self.stepper = Stepper()
         self.tabs = QTabWidget()
-        linked = vcol(self.error_label, stretch=False)
-        linked.layout().addWidget(self.split, 1)
+        linked = vcol(self.split, stretch=False)
         self.tabs.addTab(linked, "")
         self.tabs.addTab(scroll(self.overlap), "")
-        right = vcol(self.stepper, stretch=False)
+        right = vcol(self.stepper, self.error_label, stretch=False)
         right.layout().addWidget(self.tabs, 1)
         self.main_split = QSplitter(Qt.Horizontal)
         self.main_split.addWidget(controls_column(left))
@@ -154,36 +159,68 @@ class TransposedPage(LabPage):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.main_split)
-        for editor in (self.input_editor, self.kernel_editor):
-            editor.changed.connect(self.recompute)
-        self.params.changed.connect(self.recompute)
-        self.stepper.indexChanged.connect(self._on_step)
-        self.input_view.cellClicked.connect(lambda r, c: self._select(("in", (r, c))))
-        self.vecx_view.cellClicked.connect(lambda r, c: self._select(self._in_flat(r)))
-        self.m_view.cellClicked.connect(lambda r, c: self._select(self._out_flat(r)))
-        self.vecy_view.cellClicked.connect(lambda r, c: self._select(self._out_flat(r)))
-        self.output_view.cellClicked.connect(lambda r, c: self._select(("out", (r, c))))
-        self.out2_view.cellClicked.connect(lambda r, c: self._select(("out", (r, c))))
+        # --- wiring: every edit goes into the state
+        self._init_lab(Store(TransposedState()))
+        self.input_editor.changed.connect(lambda: self.edit(input_grid=as_grid(self.input_editor.values())))
+        self.kernel_editor.changed.connect(lambda: self.edit(kernel=as_grid(self.kernel_editor.values())))
+        self.show_c.toggled.connect(lambda on: self.edit(show_c=on))
+        self.zoom_slider.valueChanged.connect(lambda v: self.edit(matrix_zoom=v))
+        self.overlap.fill_ones.connect(
+            lambda: self.edit(input_grid=as_grid(np.ones(self.store.value.x().shape))))
+        self.overlap.demo.connect(self.checkerboard_demo)
+        self._scrolled_for: tuple | None = None   # (part, layout) the matrix view was scrolled for
+        self._scrolling = False
+        self.matrix_scroll.verticalScrollBar().valueChanged.connect(self._on_matrix_scrolled)
+        for view in (self.input_view, self.sum_view, self.output_view, self.out2_view):
+            view.wheel_zoom = False
+        for view in self._zoomed_views():
+            view.wheel_zoom = False
+            view.zoomRequested.connect(lambda z: self.edit(matrix_zoom=min(max(round(z * 100), ZOOM_RANGE[0]),
+                                                                          ZOOM_RANGE[1])))
+        self.input_view.cellClicked.connect(lambda r, c: self.select(Cell("input", r, c)))
+        self.vecx_view.cellClicked.connect(lambda r, c: self.select(self._in_flat(r)))
+        self.m_view.cellClicked.connect(lambda r, c: self.select(self._out_flat(r)))
+        self.vecy_view.cellClicked.connect(lambda r, c: self.select(self._out_flat(r)))
+        self.output_view.cellClicked.connect(lambda r, c: self.select(Cell("output", r, c)))
+        self.out2_view.cellClicked.connect(lambda r, c: self.select(Cell("output", r, c)))
         self.sum_view.cellClicked.connect(self._on_full_click)
         self.retranslate()
         self.rescale()
-        self.recompute()
 
-    # --- computation ------------------------------------------------------------------------
-    def recompute(self) -> None:
-        self.x, self.k = self.input_editor.values(), self.kernel_editor.values()
-        p = self.params.values()
-        self.geometry = g = self.shape_panel.show_transposed(self.x.shape, self.k.shape, p["stride"], p["padding"],
-                                                             p["output_padding"], p["dilation"])
-        ok = g is not None
-        self.split.setVisible(ok)
-        self.error_label.setVisible(not ok)
-        if not ok:
-            self.error_label.setText(tr("shape.impossible", reason=self.shape_panel.error))
-            self.y = self.M = None
-            self.stepper.set_count(0)
-            self.overlap.update_map(None, None)
+    def _zoomed_views(self) -> tuple[MatrixView, ...]:
+        """The matrix product's views, which the matrix zoom scales."""
+        return (self.m_view, self.c_view, self.vecx_view, self.vecy_view)
+
+    # --- state → view -------------------------------------------------------------------------
+    def _render(self, value: TransposedState, changed: frozenset) -> None:
+        self._compute(value)
+        self._quiet(self.tabs, self.tabs.setCurrentIndex, self.TABS.index(value.tab))
+        self.input_editor.show_values(value.input_grid)
+        self.kernel_editor.show_values(value.kernel)
+        self.params.set_values(notify=False, **value.params())
+        self._quiet(self.exercise_switch, self.exercise_switch.setChecked, value.exercise)
+        self._quiet(self.show_c, self.show_c.setChecked, value.show_c)
+        self.c_view.setVisible(value.show_c)
+        self.stepper.show_position(self.x.size, value.step, value.speed)
+        self._quiet(self.zoom_slider, self.zoom_slider.setValue, value.matrix_zoom)
+        for view in self._zoomed_views():
+            if view.zoom != value.matrix_zoom / 100:
+                view.set_zoom(value.matrix_zoom / 100)
+        self._show_refusal()
+        QTimer.singleShot(0, self._fit_split)   # once the layouts have the new grids' sizes
+        self.refresh()
+
+    def _compute(self, value: TransposedState) -> None:
+        """The derived arrays, recomputed only when the grids or the parameters changed."""
+        key = (value.input_grid, value.kernel, value.stride, value.padding, value.output_padding, value.dilation,
+               current_language())
+        if key == self._computed:
             return
+        self._computed = key
+        self.x, self.k, p = value.x(), value.k(), value.params()
+        self.geometry = g = value.geometry()
+        self.shape_panel.show_transposed(self.x.shape, self.k.shape, value.stride, value.padding,
+                                         value.output_padding, value.dilation)
         self.y = conv_transpose2d(self.x, self.k, **p)
         self.parts = transpose_partials(self.x, self.k, **p, crop=False)
         self.M = conv_transpose_matrix(self.x.shape, self.k, **p)
@@ -206,27 +243,37 @@ class TransposedPage(LabPage):
         self.vecx_view.set_data(self.x.ravel())
         self.vecy_view.set_data(self.y_matrix)
         self.out2_view.set_data(self.y_matrix.reshape(self.y.shape))
-        self._build_c(p)
+        self._build_c(value)
         self._build_columns()
         self.overlap.update_map(g, self.y)
-        self.stepper.set_count(self.x.size)
-        self._fit_split()
-        if self.selection and not self._valid(self.selection):
-            self.selection = None
-        self.refresh()
 
     def _fit_split(self) -> None:
-        """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest."""
-        hint = self.direct.sizeHint().height()
-        if hint == getattr(self, "_fitted", None):
-            return
-        self._fitted = hint
-        total = max(sum(self.split.sizes()), self.state.px(500))
-        want = min(hint + self.state.px(40), total * 5 // 8)
-        self.split.setSizes([want, total - want])
+        """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest, and scroll the
+        matrix view to the part the state shows (only when that part or the layout changed)."""
+        self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * 5 // 8)
+        part = self.store.value.matrix_part
+        key = (part, self.columns_title.y(), self.matrix_scroll.viewport().height())
+        if key != self._scrolled_for:
+            self._scrolled_for = key
+            self._scrolling = True   # not a person's scroll (the bar's signal also moves the view: not blocked)
+            try:
+                self.matrix_scroll.verticalScrollBar().setValue(self.columns_title.y() if part == "columns" else 0)
+            finally:
+                self._scrolling = False
 
-    def _build_c(self, p) -> None:
-        C = conv_matrix(self.y.shape, self.k, p["stride"], p["padding"], p["dilation"])
+    def _on_matrix_scrolled(self, value: int) -> None:
+        """A person scrolled the matrix view: the columns count as shown once their title passes the middle."""
+        if self._scrolling:
+            return
+        bar = self.matrix_scroll.verticalScrollBar()
+        middle = value + self.matrix_scroll.viewport().height() // 2
+        part = "columns" if value > 0 and (self.columns_title.y() <= middle or value == bar.maximum()) else "product"
+        if part != self.store.value.matrix_part:
+            self._scrolled_for = (part, self.columns_title.y(), self.matrix_scroll.viewport().height())
+            self.edit(matrix_part=part)
+
+    def _build_c(self, value: TransposedState) -> None:
+        C = conv_matrix(self.y.shape, self.k, value.stride, value.padding, value.dilation)
         same = C.shape == self.M.T.shape and np.array_equal(C.T, self.M)
         self.c_view.set_data(C)
         self.c_view.set_caption(tr("tconv.c_view", i=f"{self.y.shape[0]}×{self.y.shape[1]}",
@@ -237,7 +284,8 @@ class TransposedPage(LabPage):
         n, cols = self.x.size, self.x.shape[1]
         while len(self.partial_views) < n:
             view = MatrixView(self.state, base_cell=26, font_rel=0.95)
-            view.cellClicked.connect(lambda r, c, idx=len(self.partial_views): self._select(self._in_flat(idx)))
+            view.wheel_zoom = False
+            view.cellClicked.connect(lambda r, c, idx=len(self.partial_views): self.select(self._in_flat(idx)))
             self.partial_views.append(view)
         for idx, view in enumerate(self.partial_views):
             self.partials_grid.removeWidget(view)
@@ -252,7 +300,8 @@ class TransposedPage(LabPage):
         n = self.x.size
         while len(self.column_views) < n:
             view = MatrixView(self.state, base_cell=26, font_rel=0.95)
-            view.cellClicked.connect(lambda r, c, idx=len(self.column_views): self._select(self._in_flat(idx)))
+            view.wheel_zoom = False
+            view.cellClicked.connect(lambda r, c, idx=len(self.column_views): self.select(self._in_flat(idx)))
             plus = op_label("+")
             plus.setFont(self.state.font(2.0, bold=True))
             self.columns_row.addWidget(view, 0, Qt.AlignTop)
@@ -266,35 +315,30 @@ class TransposedPage(LabPage):
                 view.set_data(xs[j] * self.M[:, j])
                 view.set_caption(tr("tconv.col", v=fmt_num(xs[j]), j=_sub(j + 1)))
 
-    def _valid(self, target) -> bool:
-        shape = self.y.shape if target[0] == "out" else self.x.shape
-        return 0 <= target[1][0] < shape[0] and 0 <= target[1][1] < shape[1]
+    def _in_flat(self, flat: int) -> Cell:
+        return Cell("input", *divmod(flat, self.x.shape[1]))
 
-    def _in_flat(self, flat: int):
-        return ("in", divmod(flat, self.x.shape[1]))
+    def _out_flat(self, flat: int) -> Cell:
+        return Cell("output", *divmod(flat, self.y.shape[1]))
 
-    def _out_flat(self, flat: int):
-        return ("out", divmod(flat, self.y.shape[1])) if self.y is not None else None
+    # --- view → state -------------------------------------------------------------------------
+    def _on_full_click(self, r: int, c: int) -> None:
+        i, j = r - self.geometry.padding[0], c - self.geometry.padding[1]
+        if 0 <= i < self.y.shape[0] and 0 <= j < self.y.shape[1]:
+            self.select(Cell("output", i, j))
+
+    def checkerboard_demo(self) -> None:
+        """Odena et al.'s checkerboard: ones through a 3×3 kernel of ones with stride 2."""
+        self.edit(input_grid=as_grid(np.ones((4, 4))), kernel=as_grid(np.ones((3, 3))), stride=2, padding=0,
+                  output_padding=0, dilation=1)
 
     # --- linking and stepping ---------------------------------------------------------------
-    def _select(self, target) -> None:
-        self.selection = target
-        self.refresh()
-
-    def _on_full_click(self, r: int, c: int) -> None:
-        g = self.geometry
-        i, j = r - g.padding[0], c - g.padding[1]
-        if 0 <= i < self.y.shape[0] and 0 <= j < self.y.shape[1]:
-            self._select(("out", (i, j)))
-
-    def _on_step(self, index: int) -> None:
-        self.selection = None if index < 0 or self.y is None else self._in_flat(index)
+    def refresh_links(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
-        if self.y is None:
-            return
-        step = self.stepper.index
+        value = self.store.value
+        step = value.step
         n = self.x.size if step < 0 else step + 1
         full = self.parts.reshape((-1,) + self.parts.shape[2:])[:n].sum(axis=0)
         self.sum_view.set_data(full, self.marks)
@@ -305,26 +349,26 @@ class TransposedPage(LabPage):
             view.clear_marks(update=False)
         for idx, view in enumerate(self.partial_views[:self.x.size]):
             view.setEnabled(step < 0 or idx <= step)
-        self._link(self.geometry, self.selection)
-        self._hide_asked()
+        self._link(self.geometry, value.selection)
+        self._hide_asked(value)
         for view in views:
             view.sync()
 
-    def _hide_asked(self) -> None:
+    def _hide_asked(self, value: TransposedState) -> None:
         """Exercise switch: the selected output cell shows "?" in every view, partials and Cᵀ row included."""
-        sel = self.selection
-        cells = [sel[1]] if self.exercise_switch.isChecked() and sel and sel[0] == "out" else []
+        sel = value.selection
+        cells = [(sel.row, sel.col)] if value.exercise and sel is not None and sel.kind == "output" else []
         hide_output_cells(cells, self.y.shape[1], grids=(self.output_view, self.out2_view),
                           vectors=[self.vecy_view] + self.column_views, matrices=(self.m_view,),
                           shifted=[self.sum_view] + self.partial_views, shift=self.geometry.padding)
 
-    def _link(self, g, target) -> None:
+    def _link(self, g, target: Cell | None) -> None:
         if target is None:
             return
         ph, pw = g.padding
         ow = self.y.shape[1]
-        if target[0] == "in":
-            r, c = target[1]
+        if target.kind == "input":
+            r, c = target.row, target.col
             j = r * self.x.shape[1] + c
             col = self.M[:, j]
             reached = [divmod(int(o), ow) for o in np.flatnonzero(self._reach(r, c))]
@@ -339,7 +383,7 @@ class TransposedPage(LabPage):
             self.vecx_view.set_marks(current=(j, 0))
             self.vecy_view.set_marks(hl2=[(a * ow + b, 0) for a, b in reached])
         else:
-            i, jj = target[1]
+            i, jj = target.row, target.col
             o = i * ow + jj
             feeders = [int(n) for n in np.flatnonzero(self._feeds(o))]
             self.output_view.set_marks(current=(i, jj))
@@ -361,14 +405,8 @@ class TransposedPage(LabPage):
     def _feeds(self, o: int) -> np.ndarray:
         return self.pattern[o] != 0
 
-    def checkerboard_demo(self) -> None:
-        self.input_editor.set_values(np.ones((4, 4)), notify=False)
-        self.kernel_editor.set_values(np.ones((3, 3)), notify=False)
-        self.params.set_values(stride=2, padding=0, output_padding=0, dilation=1)
-
     # --- hooks ------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        super().retranslate()
         for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.overlap,
                   self.exercise_switch):
             w.retranslate()
@@ -377,8 +415,7 @@ class TransposedPage(LabPage):
         self.input_view.set_caption(tr("tconv.input_view"))
         self.vecx_view.set_caption(tr("tconv.vecx"))
         self.vecy_view.set_caption(tr("tconv.vecy"))
-        if self.y is not None:
-            self.recompute()
+        super().retranslate()
 
     def rescale(self) -> None:
         super().rescale()
@@ -392,5 +429,6 @@ class TransposedPage(LabPage):
                 op.setFont(self.state.font(2.6, bold=True))
 
     def prepare_for_screenshot(self) -> None:
-        if self.y is not None and self.selection is None:
-            self.stepper.set_index(1)
+        """A screenshot of the untouched page shows the slide's example partial by partial."""
+        if self.store.value == TransposedState():
+            self._on_step(1)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from aeviz.state.lab import VALUE_LIMIT
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.widgets import MINUS, Translatable, fmt_num
@@ -41,7 +42,7 @@ add_strings({
                   "fr": "Tapez un nombre dans une case ; Tab ou les flèches pour se déplacer."},
 })
 
-LIMIT = 1e6
+LIMIT = VALUE_LIMIT
 
 
 def parse_cell(text: str) -> tuple[float | None, str | None]:
@@ -147,6 +148,12 @@ class GridEditor(QWidget, Translatable):
         self.message.clear()
         if notify:
             self.changed.emit()
+
+    def show_values(self, values) -> None:
+        """Show values a page's state holds, without ``changed``; nothing happens if they are shown already."""
+        arr = np.asarray(values, dtype=np.float64)
+        if arr.shape != self._values.shape or not np.array_equal(arr, self._values):
+            self.set_values(arr, notify=False)
 
     def set_cell_text(self, row: int, col: int, text: str) -> bool:
         """Edit one cell as if typed; returns whether the text was accepted."""

@@ -30,6 +30,8 @@ def lerp_color(a: QColor, b: QColor, t: float) -> QColor:
 class MatrixView(QWidget):
     cellHovered = Signal(int, int)   # (-1, -1) when the mouse leaves
     cellClicked = Signal(int, int)
+    #: Ctrl + wheel asked for this zoom (the view has applied it unless ``wheel_zoom`` is off)
+    zoomRequested = Signal(float)
 
     def __init__(self, state, base_cell: float = 34, font_rel: float = 1.15, parent: QWidget | None = None):
         super().__init__(parent)
@@ -37,6 +39,8 @@ class MatrixView(QWidget):
         self.base_cell = base_cell
         self.font_rel = font_rel
         self.zoom = 1.0
+        #: Ctrl + wheel zooms this view itself; off when a page keeps the zoom in its state
+        self.wheel_zoom = True
         self.caption = ""
         self.color_mode = None     # None | "heat" | "diverging"
         self.show_numbers = True
@@ -82,6 +86,10 @@ class MatrixView(QWidget):
 
     def data(self) -> np.ndarray:
         return self._data
+
+    def marks(self) -> np.ndarray:
+        """The hatching flags drawn on each cell (HATCH, CROSS)."""
+        return self._marks
 
     def set_caption(self, text: str) -> None:
         if text != self.caption:
@@ -178,7 +186,10 @@ class MatrixView(QWidget):
 
     def wheelEvent(self, event) -> None:
         if event.modifiers() & Qt.ControlModifier:
-            self.set_zoom(self.zoom * (1.15 if event.angleDelta().y() > 0 else 1 / 1.15))
+            zoom = self.zoom * (1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            if self.wheel_zoom:
+                self.set_zoom(zoom)
+            self.zoomRequested.emit(zoom)
             event.accept()
         else:
             event.ignore()

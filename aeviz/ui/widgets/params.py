@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QWidget
 
+from aeviz.state.lab import PARAM_RANGES
 from aeviz.ui.i18n import add_strings
 from aeviz.ui.widgets import Translatable
 
@@ -14,8 +15,6 @@ add_strings({
     "param.dilation": {"en": "Dilation d", "fr": "Dilatation d"},
     "param.output_padding": {"en": "Output padding", "fr": "Remplissage de sortie (output_padding)"},
 })
-
-RANGES = {"stride": (1, 4), "padding": (0, 4), "dilation": (1, 3), "output_padding": (0, 3)}
 
 
 class ParamsBox(QWidget, Translatable):
@@ -29,21 +28,26 @@ class ParamsBox(QWidget, Translatable):
         self.spins: dict[str, QSpinBox] = {}
         for name in names:
             spin = QSpinBox()
-            lo, hi = RANGES[name]
+            lo, hi = PARAM_RANGES[name]
             spin.setRange(lo, hi)
-            spin.valueChanged.connect(self.changed.emit)
+            spin.valueChanged.connect(self._on_spin)
             label = QLabel()
             self.bind(label.setText, f"param.{name}")
             form.addRow(label, spin)
             self.spins[name] = spin
 
+    def _on_spin(self, _value: int) -> None:
+        self.changed.emit()
+
     def values(self) -> dict[str, int]:
         return {name: spin.value() for name, spin in self.spins.items()}
 
-    def set_values(self, **values: int) -> None:
+    def set_values(self, notify: bool = True, **values: int) -> None:
+        """Show ``values``; ``changed`` is emitted once (not per spin box), unless ``notify`` is False."""
         for name, v in values.items():
             spin = self.spins[name]
             spin.blockSignals(True)
             spin.setValue(v)
             spin.blockSignals(False)
-        self.changed.emit()
+        if notify:
+            self.changed.emit()

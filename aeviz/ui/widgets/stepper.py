@@ -63,6 +63,17 @@ class Stepper(QWidget, Translatable):
         self._apply_speed()
         self._show_position()
 
+    def show_position(self, count: int, index: int, speed: int) -> None:
+        """Show a position the page's state already holds, without emitting ``indexChanged``."""
+        self.count, self.index = count, index
+        if index < 0 or index >= count - 1:
+            self.stop()
+        self.speed.blockSignals(True)
+        self.speed.setValue(speed)
+        self.speed.blockSignals(False)
+        self._apply_speed()
+        self._show_position()
+
     def set_count(self, count: int) -> None:
         self.count = count
         if self.index >= count:
