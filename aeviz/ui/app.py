@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -182,6 +183,9 @@ def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zo
         for page_id in targets:
             window.show_page(page_id)
             page = window.page(page_id)
+            if view is None and page.can_save_view():  # each page as its home link shows it
+                presets = importlib.import_module(f"aeviz.state.{page_id}").PRESETS
+                page.open_state(next(iter(presets.values()))())
             page.prepare_for_screenshot()
             deadline = time.monotonic() + 0.3
             while time.monotonic() < deadline:

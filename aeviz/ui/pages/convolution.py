@@ -353,9 +353,6 @@ class ConvolutionPage(LabPage):
         self.real.bar.update()
 
     def prepare_for_screenshot(self) -> None:
-        """A screenshot of the untouched page shows the first output cell worked out."""
-        if self.store.value == ConvolutionState():
-            self.select(Cell("output", 0, 0))
         self.finish_loading()
 
     def finish_loading(self) -> None:

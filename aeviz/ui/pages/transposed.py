@@ -428,7 +428,3 @@ class TransposedPage(LabPage):
             if op.text() in ("→", "=", "·", "+"):
                 op.setFont(self.state.font(2.6, bold=True))
 
-    def prepare_for_screenshot(self) -> None:
-        """A screenshot of the untouched page shows the slide's example partial by partial."""
-        if self.store.value == TransposedState():
-            self._on_step(1)
