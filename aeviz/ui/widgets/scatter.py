@@ -153,6 +153,8 @@ class LatentScatter(ThemedPlot):
     hovered = Signal(int)       # −1 when the mouse leaves every point
     clicked = Signal(int)
     target_moved = Signal(float, float)
+    #: the person zoomed or panned: (x0, x1, y0, y1), or None after "fit everything" (the A button)
+    range_edited = Signal(object)
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -163,7 +165,7 @@ class LatentScatter(ThemedPlot):
         self.cloud = PointCloud()
         self.addItem(self.cloud)
         self._xy = np.zeros((0, 2), np.float32)
-        self._labels = np.zeros(0, np.int64)
+        self._point_labels = np.zeros(0, np.int64)
         self._visible_classes = np.zeros(0, bool)
         self._vis_rows = np.zeros(0, np.int64)
         self._names: list[str] = []
@@ -187,18 +189,20 @@ class LatentScatter(ThemedPlot):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.getPlotItem().setMenuEnabled(False)
+        self.getPlotItem().vb.sigRangeChangedManually.connect(self._on_range_edited)
+        self.getPlotItem().autoBtn.clicked.connect(lambda: self.range_edited.emit(None))
         state.theme_changed.connect(self._restyle_points)
         state.scale_changed.connect(self._restyle_points)
 
     # --- data ---------------------------------------------------------------------------------
     def set_points(self, xy: np.ndarray, labels: np.ndarray, class_names: list[str], reset_view: bool = True) -> None:
         self._xy = np.ascontiguousarray(xy, np.float32)
-        self._labels = np.asarray(labels, np.int64)
+        self._point_labels = np.asarray(labels, np.int64)
         self._names = list(class_names)
         n = len(self._names)
         if len(self._visible_classes) != n:
             self._visible_classes = np.ones(n, bool)
-        self.cloud.set_data(self._xy, self._labels, n, class_colors(self.state, n), self._point_px())
+        self.cloud.set_data(self._xy, self._point_labels, n, class_colors(self.state, n), self._point_px())
         self.cloud.set_visible_classes(list(self._visible_classes))
         self._update_visible_rows()
         self._place_class_names()
@@ -219,8 +223,8 @@ class LatentScatter(ThemedPlot):
         return self._visible_classes.copy()
 
     def _update_visible_rows(self) -> None:
-        if len(self._labels) and len(self._visible_classes):
-            self._vis_rows = np.flatnonzero(self._visible_classes[np.clip(self._labels, 0, len(self._visible_classes) - 1)])
+        if len(self._point_labels) and len(self._visible_classes):
+            self._vis_rows = np.flatnonzero(self._visible_classes[np.clip(self._point_labels, 0, len(self._visible_classes) - 1)])
         else:
             self._vis_rows = np.zeros(0, np.int64)
 
@@ -235,7 +239,7 @@ class LatentScatter(ThemedPlot):
         self._texts = []
         colors = self.state.colors
         for c, name in enumerate(self._names):
-            mine = self._xy[self._labels == c]
+            mine = self._xy[self._point_labels == c]
             if not len(mine) or not self._visible_classes[c]:
                 continue
             x, y = np.median(mine, axis=0)
@@ -246,6 +250,24 @@ class LatentScatter(ThemedPlot):
             text.setZValue(7)
             self.addItem(text)
             self._texts.append(text)
+
+    # --- zoom and pan ------------------------------------------------------------------------
+    def view_range(self) -> tuple[float, float, float, float]:
+        (x0, x1), (y0, y1) = self.getPlotItem().vb.viewRange()
+        return float(x0), float(x1), float(y0), float(y1)
+
+    def set_view_range(self, xy_range) -> None:
+        """Show (x0, x1, y0, y1) exactly, or every point when None (without a range_edited signal)."""
+        vb = self.getPlotItem().vb
+        if xy_range is None:
+            if len(self._xy):
+                vb.autoRange(padding=0.04)
+        elif tuple(xy_range) != self.view_range():
+            x0, x1, y0, y1 = xy_range
+            vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _on_range_edited(self, *_args) -> None:
+        self.range_edited.emit(self.view_range())
 
     # --- lookup -------------------------------------------------------------------------------
     def nearest(self, x: float, y: float, max_px: float | None = None) -> int:
