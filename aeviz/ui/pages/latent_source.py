@@ -147,6 +147,9 @@ def open_model(value) -> tuple:
     return bundle.model, bundle.config, Path(value.model_path).name
 
 
+LINEAR, TSNE = "linear", "tsne"  # LatentState.map_kind, as the view box's item data (not shown)
+
+
 class SourceMixin:
     """The model and image boxes of ``LatentPage``: what they show comes from the state, and a
     choice goes into it once the model it names could be opened (else the status says why)."""
@@ -176,11 +179,11 @@ class SourceMixin:
     def _fill_view_combo(self, value) -> None:
         with blocked(self.view_combo):
             self.view_combo.clear()
-            self.view_combo.addItem(tr("latent.view_direct" if self.session.k == 2 else "latent.view_pca"), "linear")
+            self.view_combo.addItem(tr("latent.view_direct" if self.session.k == 2 else "latent.view_pca"), LINEAR)
             if self.shipped_tsne(value) is not None:
-                self.view_combo.addItem(tr("latent.view_tsne_shipped"), "tsne")
+                self.view_combo.addItem(tr("latent.view_tsne_shipped"), TSNE)
             else:
-                self.view_combo.addItem(tr("latent.view_tsne", n=fmt_int(TSNE_POINTS)), "tsne")
+                self.view_combo.addItem(tr("latent.view_tsne", n=fmt_int(TSNE_POINTS)), TSNE)
             self.view_combo.setCurrentIndex(0 if value.map_kind == "linear" else 1)
 
     def _set_status(self, key: str, **values) -> None:
