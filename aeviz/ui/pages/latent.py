@@ -129,11 +129,9 @@ class LatentPage(SourceMixin, Page):
         self._tab_keys = ("latent.tab_morph", "latent.tab_sliders", "latent.tab_attributes", "latent.tab_generate")
         for tab, key in zip(self.tab_pages, self._tab_keys):
             self.tabs.addTab(scroll(tab), tr(key))  # a tab never forces the window wider
-        splitter = QSplitter(Qt.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading("latent.title", 1.3))
         layout.addLayout(grid)
@@ -182,8 +180,8 @@ class LatentPage(SourceMixin, Page):
         self.store.replace(value)
 
     def _refused(self, exc: StateError) -> None:
-        self._set_status("latent.refused", error=describe_error(exc))
         self._render(self.store.value, ALL_FIELDS - DATA_FIELDS)  # the widget goes back to the state
+        self._set_status("latent.refused", error=describe_error(exc))
 
     def _on_clicked(self, point: int) -> None:
         if self.ready and len(self.session.view_rows) == len(self.scatter.points()):
@@ -457,6 +455,13 @@ class LatentPage(SourceMixin, Page):
         export_view_png(self, self.scatter)
 
     # --- hooks --------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        """Map and tabs share the width equally: the same state at the same size looks the same
+        (left to size hints, the split would depend on what the page showed before)."""
+        super().resizeEvent(event)
+        half = max(1, event.size().width() // 2)
+        self.splitter.setSizes([half, half])
+
     def retranslate(self) -> None:
         super().retranslate()
         self.hover_image.set_caption(tr("latent.hover"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from aeviz.ui.widgets.plots import ThemedPlot
@@ -189,6 +189,7 @@ class LatentScatter(ThemedPlot):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.getPlotItem().setMenuEnabled(False)
+        self._fix_tick_space()
         self.getPlotItem().vb.sigRangeChangedManually.connect(self._on_range_edited)
         self.getPlotItem().autoBtn.clicked.connect(lambda: self.range_edited.emit(None))
         state.theme_changed.connect(self._restyle_points)
@@ -352,7 +353,16 @@ class LatentScatter(ThemedPlot):
         pos = self.target.pos()
         self.target_moved.emit(float(pos.x()), float(pos.y()))
 
+    def _fix_tick_space(self) -> None:
+        """Room for "−00.0" beside the y axis whatever the ticks: pyqtgraph sizes it from the
+        ticks it drew before (it grows, and shrinks only by steps of 10 px), so the same map
+        would sit a few pixels apart depending on what the page showed earlier."""
+        axis = self.getAxis("left")
+        width = QFontMetrics(QFont(self.state.font(0.9))).horizontalAdvance("\u221200.0")
+        axis.setStyle(autoExpandTextSpace=False, autoReduceTextSpace=False, tickTextWidth=width)
+
     def _restyle_points(self, *_args) -> None:
+        self._fix_tick_space()
         colors = self.state.colors
         self.target.setPen(pg.mkPen(colors.accent, width=self.state.px(3)))
         self.cloud.set_style(class_colors(self.state, len(self._names)), self._point_px())
