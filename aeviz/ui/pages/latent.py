@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter,
                                QTabWidget, QVBoxLayout, QWidget)
 
+from aeviz.core.pretrained import list_pretrained
 from aeviz.core.viewfile import load_view_model, model_bytes
 from aeviz.state.base import StateError, Store
 from aeviz.state.latent import TABS, LatentState
@@ -59,6 +60,7 @@ class LatentPage(SourceMixin, Page):
         self._embedded: tuple | None = None          # the live model a saved view carried
         self._live_version = -1
         self._opened: list[str] = []                 # model files opened in this session (the box lists them)
+        self._pretrained = list_pretrained()         # the shipped models (read once: their files do not change)
         self._shipped_maps: dict = {}                # model id → its build-time t-SNE map (or None)
         self._tsne_maps: dict = {}                   # (codes key, seed) → (rows, xy) computed here
         self._status_key, self._status_values = "", {}
@@ -294,8 +296,7 @@ class LatentPage(SourceMixin, Page):
         with blocked(*self.legend.boxes):
             for box, on in zip(self.legend.boxes, visible):
                 box.setChecked(on)
-        for c, on in enumerate(visible):
-            self.scatter.set_class_visible(c, on)
+        self.scatter.set_visible_classes(visible)
 
     def _summarize(self) -> None:
         s = self.session
@@ -444,7 +445,8 @@ class LatentPage(SourceMixin, Page):
 
     def open_view(self, view) -> None:
         super().open_view(view)
-        self._render(self.store.value, ALL_FIELDS)
+        if not self.ready:  # the same state with another embedded model: the store saw no change
+            self._render(self.store.value, ALL_FIELDS)
 
     # --- exports ------------------------------------------------------------------------------
     def _export_csv(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog
 from aeviz.core import maps
 from aeviz.core.bundle import BUNDLE_SUFFIX, BundleError, load as load_bundle
 from aeviz.core.datasets import Dataset, load_mnist
-from aeviz.core.pretrained import list_pretrained, load_pretrained, models_dir
+from aeviz.core.pretrained import load_pretrained, models_dir
 from aeviz.state.base import StateError
 from aeviz.state.latent import IMAGE_SETS
 from aeviz.ui.error_texts import describe_error
@@ -138,7 +138,7 @@ def load_choice(images: str, limit: int | None = None) -> Dataset:
 def open_model(value) -> tuple:
     """(model, config, label) of a pretrained or file source; raises what the bundle reader raises."""
     if value.model_source == "pretrained":
-        if not any(m.id == value.pretrained_id for m in list_pretrained()):
+        if not (models_dir() / f"{value.pretrained_id}{BUNDLE_SUFFIX}").is_file():
             raise StateError("latent.unknown_model", f"no shipped model {value.pretrained_id!r}",
                              name=value.pretrained_id)
         bundle = load_pretrained(value.pretrained_id)
@@ -158,7 +158,7 @@ class SourceMixin:
     def _fill_model_combo(self, value) -> None:
         with blocked(self.model_combo):
             self.model_combo.clear()
-            for model in list_pretrained():
+            for model in self._pretrained:
                 self.model_combo.addItem(f"{model.id} — {model.summary}", ("pretrained", model.id))
             self.model_combo.addItem(tr("latent.live"), ("live", ""))
             paths = list(self._opened)

@@ -170,6 +170,7 @@ class LatentScatter(ThemedPlot):
         self._vis_rows = np.zeros(0, np.int64)
         self._names: list[str] = []
         self._texts: list[pg.TextItem] = []
+        self._text_names: list[str] = []
         self._last_hover = -1
         self.path_item = pg.PlotDataItem([], [])
         self.path_item.setZValue(5)
@@ -215,10 +216,19 @@ class LatentScatter(ThemedPlot):
 
     def set_class_visible(self, class_index: int, visible: bool) -> None:
         if 0 <= class_index < len(self._visible_classes):
-            self._visible_classes[class_index] = visible
-            self.cloud.set_visible_classes(list(self._visible_classes))
-            self._update_visible_rows()
-            self._place_class_names()
+            flags = self._visible_classes.copy()
+            flags[class_index] = visible
+            self.set_visible_classes(flags)
+
+    def set_visible_classes(self, visible) -> None:
+        """Show exactly the classes flagged True: one redraw, however many flags changed."""
+        flags = np.asarray(visible, bool)
+        if flags.shape != self._visible_classes.shape or (flags == self._visible_classes).all():
+            return
+        self._visible_classes = flags.copy()
+        self.cloud.set_visible_classes(list(self._visible_classes))
+        self._update_visible_rows()
+        self._place_class_names()
 
     def visible_classes(self) -> np.ndarray:
         return self._visible_classes.copy()
@@ -234,23 +244,29 @@ class LatentScatter(ThemedPlot):
         base = 5.0 if n <= 3000 else 3.5 if n <= 20000 else 2.5
         return base * self.state.scale
 
-    def _place_class_names(self) -> None:
-        for item in self._texts:
-            self.removeItem(item)
-        self._texts = []
-        colors = self.state.colors
-        for c, name in enumerate(self._names):
+    def _place_class_names(self, restyle: bool = False) -> None:
+        """One name box per class at the class median (made once per set of names and style)."""
+        if restyle or self._text_names != self._names:
+            for item in self._texts:
+                self.removeItem(item)
+            colors = self.state.colors
+            self._texts = []
+            for name in self._names:
+                text = pg.TextItem(name, color=colors.plot_fg, anchor=(0.5, 0.5),
+                                   fill=pg.mkBrush(QColor(colors.plot_bg).lighter(100)), border=pg.mkPen(colors.plot_fg))
+                text.setFont(self.state.font(1.0, bold=True))
+                text.setZValue(7)
+                self.addItem(text)
+                self._texts.append(text)
+            self._text_names = list(self._names)
+        for c, text in enumerate(self._texts):
             mine = self._xy[self._point_labels == c]
-            if not len(mine) or not self._visible_classes[c]:
-                continue
-            x, y = np.median(mine, axis=0)
-            text = pg.TextItem(name, color=colors.plot_fg, anchor=(0.5, 0.5),
-                               fill=pg.mkBrush(QColor(colors.plot_bg).lighter(100)), border=pg.mkPen(colors.plot_fg))
-            text.setFont(self.state.font(1.0, bold=True))
-            text.setPos(float(x), float(y))
-            text.setZValue(7)
-            self.addItem(text)
-            self._texts.append(text)
+            if len(mine) and self._visible_classes[c]:
+                x, y = np.median(mine, axis=0)
+                text.setPos(float(x), float(y))
+                text.show()
+            else:
+                text.hide()
 
     # --- zoom and pan ------------------------------------------------------------------------
     def view_range(self) -> tuple[float, float, float, float]:
@@ -366,7 +382,7 @@ class LatentScatter(ThemedPlot):
         colors = self.state.colors
         self.target.setPen(pg.mkPen(colors.accent, width=self.state.px(3)))
         self.cloud.set_style(class_colors(self.state, len(self._names)), self._point_px())
-        self._place_class_names()
+        self._place_class_names(restyle=True)
         self._draw_marks()
 
 
