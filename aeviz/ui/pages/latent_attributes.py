@@ -157,7 +157,8 @@ class AttributesTab(LatentTab):
         if kind == "folder":
             folder = QFileDialog.getExistingDirectory(self, tr("attr.folder_title"))
             if not folder:
-                self.render(self.store.value, frozenset({"attr_kind"}))  # the box goes back to the state's kind
+                with blocked(self.kind):  # the box goes back to the state's kind
+                    self.kind.setCurrentIndex(KINDS.index(self.store.value.attr_kind))
                 return
         a, b = FIRST_GROUPS[kind]
         self.edit(attr_kind=kind, attr_a=a, attr_b=b, attr_folder=folder)

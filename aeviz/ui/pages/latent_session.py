@@ -227,10 +227,7 @@ class LatentTab(QWidget, Translatable):
     def render(self, value, changed: frozenset) -> None:
         """Show ``value`` (the session is ready for it)."""
 
-    def retranslate(self) -> None:
-        super().retranslate()
-        if self.session.key is not None:
-            self.render(self.store.value, ALL_FIELDS)
+    # ``retranslate`` (Translatable) redoes the bound texts; the page then renders the state again.
 
     def prepare_for_screenshot(self) -> None:
         """Finish this tab's background work synchronously."""

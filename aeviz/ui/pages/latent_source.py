@@ -20,7 +20,7 @@ from aeviz.state.base import StateError
 from aeviz.state.latent import IMAGE_SETS
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.pages.latent_session import blocked
+from aeviz.ui.pages.latent_session import ALL_FIELDS, blocked
 from aeviz.ui.widgets.architecture import fmt_int
 
 LIVE_SUBSET = 3000  # images re-encoded at each refresh while the model trains
@@ -196,8 +196,10 @@ class SourceMixin:
         value = self.store.value
         if kind == "live":
             self._embedded = None
-            self._model_key = None   # take the hub's model now, even if the source was already "live"
+            self._model_key = self._failed_key = None   # the hub's model now, even if the source was "live"
             self.edit_value(value.with_model("live"))
+            if not self.ready:  # the value may not have changed: the store said nothing
+                self._render(self.store.value, ALL_FIELDS)
             return
         candidate = value.with_model(kind, pretrained_id=ref if kind == "pretrained" else None,
                                      model_path=ref if kind == "file" else None)
