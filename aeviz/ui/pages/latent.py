@@ -205,10 +205,12 @@ class LatentPage(WorkMixin, SourceMixin, Page):
         return value.model_key() + live, value.image_set
 
     def _render(self, value: LatentState, changed: frozenset) -> None:
-        self._fill_model_combo(value)
-        self._fill_data_combo(value)
-        with blocked(self.tabs):
-            self.tabs.setCurrentIndex(TABS.index(value.tab))
+        if changed & DATA_FIELDS:
+            self._fill_model_combo(value)
+            self._fill_data_combo(value)
+        if "tab" in changed:
+            with blocked(self.tabs):
+                self.tabs.setCurrentIndex(TABS.index(value.tab))
         if not self._sync_data(value):
             return
         if changed & (DATA_FIELDS | {"map_kind", "tsne_seed"}):
