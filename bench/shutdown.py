@@ -98,12 +98,13 @@ def drive():
         w.show_page("latent")
         page = w.page("latent")
         if state == "encoding":
-            when(lambda: page.encode_task is not None and page.encode_task.is_running(), lambda: later(0.3, close))
+            when(lambda: page.encode_slot.busy, lambda: later(0.3, close))
         else:
             def tsne():
-                page._select_view("tsne")
+                page.store.set(map_kind="tsne")  # no shipped map for 2,000 images: computed in a worker
                 later(1.0, close)
-            when(lambda: page.session.ready, tsne)
+            page.store.replace(page.store.value.with_image_set("test_2000"))
+            when(lambda: page.ready and len(page.session.codes) == 2000, tsne)
     elif state == "pretraining":
         w.show_page("pretraining")
         page = w.page("pretraining")

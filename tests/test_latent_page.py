@@ -19,7 +19,7 @@ def page(qtbot, app_state):
 
     page = LatentPage(app_state)
     qtbot.addWidget(page)
-    page.data_combo.setCurrentIndex(1)  # MNIST test, 2 000
+    page.store.replace(page.store.value.with_image_set("test_2000"))
     page.resize(1300, 800)
     page.prepare_for_screenshot()
     yield page
@@ -96,8 +96,8 @@ def test_every_point_is_painted(page, qtbot):
 
 def test_click_selects_and_shows_image_and_reconstruction(page):
     s = page.session
-    page._on_clicked(42)
-    assert s.selected == 42
+    page.scatter.clicked.emit(42)
+    assert page.store.value.selected_image == 42
     assert np.array_equal(page.hover_image.image(), (np.clip(s.image(42), 0, 1) * 255 + 0.5).astype(np.uint8))
     recon = (np.clip(s.reconstruction(42), 0, 1) * 255 + 0.5).astype(np.uint8)
     assert np.array_equal(page.hover_recon.image(), recon)
@@ -105,10 +105,9 @@ def test_click_selects_and_shows_image_and_reconstruction(page):
 
 def test_morph_endpoints_are_the_reconstructions(page):
     morph, s = page.tab_pages[0], page.session
-    morph.set_endpoint(0, 3, advance=False)
-    morph.set_endpoint(1, 17, advance=False)
-    for method in (0, 1):
-        morph.method.setCurrentIndex(method)
+    page.store.set(row_a=3, row_b=17)
+    for method in ("lerp", "slerp"):
+        page.store.set(path_kind=method)
         strip = morph.strip_images()
         assert np.allclose(strip[0], s.reconstruction(3), atol=1e-6)
         assert np.allclose(strip[-1], s.reconstruction(17), atol=1e-6)
@@ -122,12 +121,12 @@ def test_morph_endpoints_are_the_reconstructions(page):
 def test_morph_picks_follow_clicks_and_gallery(page):
     morph = page.tab_pages[0]
     page.tabs.setCurrentIndex(0)
-    morph.pick_buttons[0].setChecked(True)
-    row = page.session.selected + 1
-    page._on_clicked(row)
-    assert morph.rows[0] == row and morph.pick_buttons[1].isChecked()
-    morph._on_gallery(3)
-    assert morph.rows[1] == int(morph.gallery_rows[3])
+    morph.pick_buttons[0].click()
+    row = page.store.value.selected_image + 1
+    page.scatter.clicked.emit(row)
+    assert page.store.value.row_a == row and morph.pick_buttons[1].isChecked()
+    morph.gallery.clicked.emit(3)
+    assert page.store.value.row_b == int(morph.gallery_rows[3])
 
 
 def test_exports_are_valid_files(page, tmp_path):
@@ -153,9 +152,11 @@ def test_sliders_decode_live_and_drag_the_target(page):
     assert page.scatter.target.isVisible()
     before = sliders.decoded.image().copy()
     sliders.sliders[0].setValue(0)
-    assert sliders.z[0] == pytest.approx(s.ranges()[0][0])
+    assert sliders.z[0] == pytest.approx(s.ranges()[0][0], rel=1e-5)
+    assert page.store.value.slider_code[0] == pytest.approx(s.ranges()[0][0], rel=1e-5)
     assert not np.array_equal(before, sliders.decoded.image())
     page.scatter.target.setPos(1.0, 2.0)
+    assert page.store.value.slider_code == (1.0, 2.0)
     assert np.allclose(sliders.z, [1.0, 2.0])
     expected = (s.decode(np.array([[1.0, 2.0]]))[0] * 255 + 0.5).astype(np.uint8)
     assert np.array_equal(sliders.decoded.image(), expected)
@@ -172,11 +173,10 @@ def test_attribute_vector_and_auc(page, qtbot):
     v, _auc = L.attribute_auc(s.codes, in_a, in_b)
     assert np.allclose(attrs.v, v, atol=1e-5)
     assert "ROC-AUC" in attrs.result.text()
-    attrs.kind.setCurrentIndex(1)  # ink mass
-    attrs._fill_groups()
-    attrs.compute()
-    qtbot.waitUntil(lambda: attrs.task is None or not attrs.task.is_running(), timeout=10000)
-    qtbot.wait(50)
+    page.store.set(attr_kind="ink", attr_a=0, attr_b=1)  # ink mass: computed again on its own
+    qtbot.waitUntil(lambda: not attrs.slot.busy and attrs.v is not None, timeout=10000)
+    v, _auc = L.attribute_auc(s.codes, *L.high_low_groups(L.ink_mass(s.dataset.images)))
+    assert np.allclose(attrs.v, v, atol=1e-5)
     assert "ROC-AUC" in attrs.result.text()
 
 
@@ -195,45 +195,45 @@ def test_bad_bundle_is_explained(page, tmp_path):
     bad.write_bytes(b"not a zip")
     assert not page.open_path(str(bad))
     assert "Cannot open this model" in page.status.text()
-    assert page.session.ready  # the previous model is still in use
+    assert page.ready and page.store.value.model_source == "pretrained"  # the previous model is still in use
 
 
 def test_cancel_encoding_and_tsne_leave_no_thread(page, qtbot):
-    page.start_encoding()
-    page._cancel_tasks()
-    assert page.encode_task.wait(2000)
-    page._select_view("tsne")
-    task = page.tsne_task
-    assert task.is_running()
-    page._cancel_tasks()
-    assert task.wait(3000)
+    page.store.replace(page.store.value.with_image_set("test"))  # starts encoding
+    assert page.encode_slot.busy
+    page.cancel_work()
+    assert page.encode_slot.stop(2000)
+    assert page.store.value.image_set == "test_2000" and page.ready  # back to the codes shown
+    page.store.set(map_kind="tsne")
+    assert page.tsne_slot.busy
+    page.cancel_work()
+    assert page.tsne_slot.stop(3000)
     qtbot.wait(20)
     assert not workers.running_tasks()
-    assert page.session.method == "direct"
+    assert page.store.value.map_kind == "linear" and page.session.method == "direct"
 
 
 def test_shipped_model_on_the_test_set_shows_its_full_tsne_map_at_once(page, qtbot):
     from aeviz.core import maps
     from aeviz.core.pretrained import list_pretrained
 
-    page.data_combo.setCurrentIndex(0)  # MNIST test, 10 000: the set the shipped maps cover
-    page._on_data_chosen()
-    qtbot.waitUntil(lambda: page.session.ready and len(page.session.codes) == 10000, timeout=30000)
+    page.store.replace(page.store.value.with_image_set("test"))  # the set the shipped maps cover
+    qtbot.waitUntil(lambda: page.ready and len(page.session.codes) == 10000, timeout=30000)
     assert page.view_combo.itemText(page.view_combo.findData("tsne")) == "t-SNE of all 10,000 codes (precomputed)"
-    page._select_view("tsne")
-    assert page.tsne_task is None   # nothing to compute
+    page.store.set(map_kind="tsne")
+    assert not page.tsne_slot.busy   # nothing to compute
     assert page.session.method == "tsne" and page.scatter.cloud.point_count() == 10000
-    model = next(m for m in list_pretrained() if m.id == page._pretrained_id)
+    model = next(m for m in list_pretrained() if m.id == page.store.value.pretrained_id)
     assert np.allclose(page.session.view_xy, maps.shipped_map(model.id, model.path))
-    page.data_combo.setCurrentIndex(1)  # 2 000 images: no shipped map, a t-SNE would run
-    page._on_data_chosen()
-    qtbot.waitUntil(lambda: page.session.ready and len(page.session.codes) == 2000, timeout=30000)
-    assert page.shipped_tsne() is None
+    page.store.set(map_kind="linear")
+    page.store.replace(page.store.value.with_image_set("test_2000"))  # no shipped map: a t-SNE would run
+    qtbot.waitUntil(lambda: page.ready and len(page.session.codes) == 2000, timeout=30000)
+    assert page.shipped_tsne(page.store.value) is None
 
 
 def test_shutdown_during_encoding_is_quick(page):
-    page.data_combo.setCurrentIndex(2)  # 60 000 images
-    page.start_encoding()
+    page.store.replace(page.store.value.with_image_set("train"))  # 60 000 images, encoded in a worker
+    assert page.encode_slot.busy
     start = time.monotonic()
     page.shutdown()
     assert time.monotonic() - start < 1.0

@@ -9,19 +9,23 @@ compute v, tells whether the direction really separates the groups (0.5: it does
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout)
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QSlider, QVBoxLayout
 
 from aeviz.core import latent as L
 from aeviz.core.datasets import DatasetError, load_image_folder
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.numbers import fmt_float, fmt_int, fmt_sig
-from aeviz.ui.pages.latent_session import LatentTab
+from aeviz.ui.error_texts import describe_error
+from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, LatentTab, blocked, keyed
+from aeviz.ui.widgets import enable
 from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import ImageGrid
 from aeviz.ui.widgets.lab_layout import two_rows
-from aeviz.ui.workers import Task
+from aeviz.ui.workers import TaskSlot
 
 add_strings({
     "attr.intro": {"en": "v = mean code of group A − mean code of group B. The slider adds t·v to the selected image's code.",
@@ -34,7 +38,8 @@ add_strings({
     "attr.folder": {"en": "Two subfolders of my images…", "fr": "Deux sous-dossiers de mes images…"},
     "attr.a": {"en": "A:", "fr": "A :"},
     "attr.b": {"en": "B:", "fr": "B :"},
-    "attr.compute": {"en": "Compute v", "fr": "Calculer v"},
+    "why.attr_fixed": {"en": "These two groups are fixed: the half of the images above and below the median.",
+                       "fr": "Ces deux groupes sont fixés : la moitié des images au-dessus et au-dessous de la médiane."},
     "attr.folder_title": {"en": "Folder with one subfolder per group", "fr": "Dossier avec un sous-dossier par groupe"},
     "attr.folder_bad": {"en": "This folder needs at least two subfolders of images: {error}",
                         "fr": "Ce dossier doit contenir au moins deux sous-dossiers d'images : {error}"},
@@ -83,20 +88,34 @@ def attribute_work(kind, images, labels, codes, a, b, folder=None, model=None):
     return v, auc, int(in_a.sum()), int(in_b.sum()), names
 
 
+KINDS = ("classes", "ink", "slant", "folder")
+#: the groups A, B a new choice of kind starts with (8 − 1: the course's kind of example, on digits)
+FIRST_GROUPS = {"classes": (8, 1), "ink": (0, 1), "slant": (0, 1), "folder": (0, 1)}
+
+
+def folder_groups(folder: str | None) -> list[str]:
+    """The subfolders of ``folder`` (one per group), sorted as ``load_image_folder`` numbers them."""
+    try:
+        return sorted(p.name for p in Path(folder).iterdir() if p.is_dir()) if folder else []
+    except OSError:
+        return []
+
+
 class AttributesTab(LatentTab):
-    def __init__(self, state, session, scatter, parent=None):
-        super().__init__(state, session, scatter, parent)
-        self.task: Task | None = None
+    name = "attributes"
+    fields = DATA_FIELDS | MAP_FIELDS | frozenset({"attr_kind", "attr_a", "attr_b", "attr_folder", "attr_strength", "selected_image"})
+
+    def __init__(self, state, session, scatter, store, edit, parent=None):
+        super().__init__(state, session, scatter, store, edit, parent)
+        self.slot = TaskSlot(self)
         self.v: np.ndarray | None = None
-        self.folder: str | None = None
-        self.folder_names: list[str] = []
+        self._v_key = None          # the (data, kind, groups, folder) that v was computed for
+        self._result_text: tuple[str, dict] = ("", {})
         intro = QLabel()
         intro.setWordWrap(True)
         self.bind(intro.setText, "attr.intro")
         self.kind = QComboBox()
         self.a_combo, self.b_combo = QComboBox(), QComboBox()
-        self.compute_button = QPushButton()
-        self.bind(self.compute_button.setText, "attr.compute")
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.scale_font(self.result, 1.05, bold=True)
@@ -111,7 +130,7 @@ class AttributesTab(LatentTab):
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("attr.groups", "attr.a", "attr.b")):
             self.bind(label.setText, key)
-        row, row2 = two_rows((labels[0], self.kind), (labels[1], self.a_combo, labels[2], self.b_combo, self.compute_button))
+        row, row2 = two_rows((labels[0], self.kind), (labels[1], self.a_combo, labels[2], self.b_combo))
         slider_row = QHBoxLayout()
         slider_row.addWidget(self.strength_label)
         slider_row.addWidget(self.strength, 1)
@@ -123,120 +142,145 @@ class AttributesTab(LatentTab):
         for w in (intro, row, row2, self.result, slider_row, views, self.strip_label, self.strip):
             (col.addLayout if isinstance(w, QHBoxLayout) else col.addWidget)(w)
         col.addStretch(1)
+        self._fill_kinds()
         self.kind.activated.connect(self._on_kind)
-        self.compute_button.clicked.connect(self.compute)
-        self.strength.valueChanged.connect(self.refresh)
-        session.codes_changed.connect(self._on_codes)
-        session.selection_changed.connect(self.refresh)
+        self.a_combo.activated.connect(lambda i: self.edit(attr_a=i))
+        self.b_combo.activated.connect(lambda i: self.edit(attr_b=i))
+        self.strength.valueChanged.connect(lambda v: self.edit(attr_strength=v / 100.0))
+        self.slot.result.connect(self._on_result)
+        self.slot.error.connect(self._on_error)
         self.retranslate()
 
-    def _on_codes(self) -> None:
-        self.v = None
-        self.result.setText("")
-        self._fill_groups()
-        self.compute()
+    def _on_kind(self, index: int) -> None:
+        kind = KINDS[index]
+        folder = self.store.value.attr_folder
+        if kind == "folder":
+            folder = QFileDialog.getExistingDirectory(self, tr("attr.folder_title"))
+            if not folder:
+                with blocked(self.kind):  # the box goes back to the state's kind
+                    self.kind.setCurrentIndex(KINDS.index(self.store.value.attr_kind))
+                return
+        a, b = FIRST_GROUPS[kind]
+        self.edit(attr_kind=kind, attr_a=a, attr_b=b, attr_folder=folder)
 
-    def _on_kind(self, *_args) -> None:
-        if self.kind.currentData() == "folder":
-            name = QFileDialog.getExistingDirectory(self, tr("attr.folder_title"))
-            if not name:
-                self.kind.setCurrentIndex(0)
-            else:
-                self.folder = name
-        self._fill_groups()
+    # --- computing ----------------------------------------------------------------------------
+    def _key(self, value) -> tuple:
+        return (self.session.key, value.attr_kind, value.attr_a, value.attr_b,
+                value.attr_folder if value.attr_kind == "folder" else None)
 
-    def _fill_groups(self) -> None:
-        kind = self.kind.currentData()
-        ia, ib = self.a_combo.currentIndex(), self.b_combo.currentIndex()
-        self.a_combo.clear()
-        self.b_combo.clear()
-        if kind == "classes" and self.session.dataset is not None:
-            for name in self.session.dataset.class_names:
-                self.a_combo.addItem(str(name))
-                self.b_combo.addItem(str(name))
-            ia, ib = (ia, ib) if ia >= 0 and ib >= 0 else (8, 1)
-        elif kind == "ink":
-            self.a_combo.addItem(tr("attr.thick"))
-            self.b_combo.addItem(tr("attr.thin"))
-        elif kind == "slant":
-            self.a_combo.addItem(tr("attr.right"))
-            self.b_combo.addItem(tr("attr.left"))
-        elif kind == "folder":
-            try:
-                from pathlib import Path
-                names = sorted(p.name for p in Path(self.folder).iterdir() if p.is_dir())
-            except OSError:
-                names = []
-            for name in names:
-                self.a_combo.addItem(name)
-                self.b_combo.addItem(name)
-            ia, ib = 0, 1
-        self.a_combo.setCurrentIndex(min(max(ia, 0), self.a_combo.count() - 1))
-        self.b_combo.setCurrentIndex(min(max(ib, 0), self.b_combo.count() - 1))
-        multi = kind in ("classes", "folder")
-        self.a_combo.setEnabled(multi)
-        self.b_combo.setEnabled(multi)
-
-    def compute(self) -> None:
+    def compute(self, value) -> None:
+        """Start computing v for ``value`` in the background (a newer request replaces an older one)."""
         s = self.session
-        if not s.ready:
+        key = self._key(value)
+        self._v_key, self.v = key, None
+        kind, a, b, folder = value.attr_kind, value.attr_a, value.attr_b, value.attr_folder
+        images, labels, codes, model = s.dataset.images, s.dataset.labels, s.codes, s.model
+        self._set_result("attr.computing")
+        self.slot.start(lambda: keyed(key, attribute_work(kind, images, labels, codes, a, b, folder, model)),
+                        replace=True)
+
+    def compute_now(self) -> None:
+        """The same work on this thread (screenshots)."""
+        if self.slot.busy:
+            self.slot.stop(1000)
+        value, s = self.store.value, self.session
+        if s.key is None:
             return
-        self.shutdown()
-        kind = self.kind.currentData()
-        a, b = max(0, self.a_combo.currentIndex()), max(0, self.b_combo.currentIndex())
-        if kind == "folder" and a == b and self.a_combo.count() >= 2:
-            b = 1 - a if a < 2 else 0
-        images, labels, codes, model, folder = s.dataset.images, s.dataset.labels, s.codes, s.model, self.folder
-        self.task = Task(lambda: attribute_work(kind, images, labels, codes, a, b, folder, model))
-        self.task.result.connect(self._on_result)
-        self.task.error.connect(self._on_error)
-        self.result.setText(tr("attr.computing"))
-        self.task.start()
+        key = self._key(value)
+        gen = attribute_work(value.attr_kind, s.dataset.images, s.dataset.labels, s.codes, value.attr_a,
+                             value.attr_b, value.attr_folder, s.model)
+        try:
+            while True:
+                next(gen)
+        except StopIteration as stop:
+            self._on_result((key, stop.value))
+        except Exception as exc:  # shown like the worker's errors
+            self._v_key = key
+            self._on_error(describe_error(exc), "")
 
     def _on_result(self, value) -> None:
-        v, auc, na, nb, _names = value
+        key, (v, auc, na, nb, _names) = value
+        if key != self._v_key:
+            return
         self.v = np.asarray(v, np.float32)
-        self.result.setText(tr("attr.result", norm=fmt_sig(float(np.linalg.norm(v)), 3), na=fmt_int(na), nb=fmt_int(nb),
-                                   auc=fmt_float(auc, 3)))
-        self.refresh()
+        self._set_result("attr.result", norm=fmt_sig(float(np.linalg.norm(v)), 3), na=fmt_int(na), nb=fmt_int(nb),
+                         auc=fmt_float(auc, 3))
+        self._show_shift(self.store.value)
 
     def _on_error(self, message: str, _details: str) -> None:
-        key = "attr.folder_bad" if self.kind.currentData() == "folder" else "attr.failed"
-        self.result.setText(tr(key, error=message))
+        key = "attr.folder_bad" if self.store.value.attr_kind == "folder" else "attr.failed"
+        self._set_result(key, error=message)
 
-    def refresh(self, *_args) -> None:
+    def _set_result(self, key: str, **values) -> None:
+        self._result_text = (key, values)
+        self.result.setText(tr(key, **values) if key else "")
+
+    # --- showing ------------------------------------------------------------------------------
+    def render(self, value, changed: frozenset) -> None:
+        with blocked(self.kind, self.strength):
+            self.kind.setCurrentIndex(KINDS.index(value.attr_kind))
+            self.strength.setValue(round(value.attr_strength * 100))
+        self._fill_groups(value)
+        if self._key(value) != self._v_key:
+            self.compute(value)
+        self._show_shift(value)
+
+    def _fill_groups(self, value) -> None:
+        kind = value.attr_kind
+        if kind == "classes":
+            names = [str(n) for n in self.session.dataset.class_names]
+        elif kind == "folder":
+            names = folder_groups(value.attr_folder)
+        else:
+            names = None  # two fixed halves
+        with blocked(self.a_combo, self.b_combo):
+            self.a_combo.clear()
+            self.b_combo.clear()
+            if names is None:
+                self.a_combo.addItem(tr("attr.thick" if kind == "ink" else "attr.right"))
+                self.b_combo.addItem(tr("attr.thin" if kind == "ink" else "attr.left"))
+            else:
+                self.a_combo.addItems(names)
+                self.b_combo.addItems(names)
+                self.a_combo.setCurrentIndex(min(value.attr_a, len(names) - 1))
+                self.b_combo.setCurrentIndex(min(value.attr_b, len(names) - 1))
+        multi = names is not None
+        enable(self.a_combo, multi, "why.attr_fixed")
+        enable(self.b_combo, multi, "why.attr_fixed")
+
+    def _show_shift(self, value) -> None:
         s = self.session
-        t = self.strength.value() / 100.0
+        t = value.attr_strength
         self.strength_label.setText(tr("attr.strength", t=("+" if t >= 0 else "") + fmt_float(t, 2)))
-        if not s.ready or s.selected < 0:
-            return
-        self.original.set_image(s.image(s.selected))
+        row = s.clamp(value.selected_image)
+        self.original.set_image(s.image(row))
         if self.v is None or len(self.v) != s.k:
+            self.shifted.set_image(None)
+            self.strip.set_images(np.zeros((0, 28, 28), np.float32))
             return
-        z = s.codes[s.selected]
+        z = s.codes[row]
         self.shifted.set_image(s.decode((z + t * self.v)[None])[0])
         self.strip.set_images(s.decode(z[None] + STRIP_T[:, None] * self.v[None]))
 
+    def _fill_kinds(self) -> None:
+        with blocked(self.kind):
+            index = max(0, self.kind.currentIndex())
+            self.kind.clear()
+            for key in ("attr.classes", "attr.ink", "attr.slant", "attr.folder"):
+                self.kind.addItem(tr(key))
+            self.kind.setCurrentIndex(index)
+
     def retranslate(self) -> None:
-        super().retranslate()
-        index = max(0, self.kind.currentIndex())
-        self.kind.clear()
-        for key, data in (("attr.classes", "classes"), ("attr.ink", "ink"), ("attr.slant", "slant"),
-                          ("attr.folder", "folder")):
-            self.kind.addItem(tr(key), data)
-        self.kind.setCurrentIndex(index)
-        self._fill_groups()
+        self._fill_kinds()
         self.original.set_caption(tr("attr.original"))
         self.shifted.set_caption(tr("attr.shifted"))
-        self.refresh()
+        key, values = self._result_text
+        self.result.setText(tr(key, **values) if key else "")
+        super().retranslate()
 
     def prepare_for_screenshot(self) -> None:
-        if self.task is not None:
-            self.task.wait(10000)
-            from PySide6.QtWidgets import QApplication
-            QApplication.processEvents()
+        if self.session.key is not None and (self.v is None or self.slot.busy):
+            self.compute_now()
 
     def shutdown(self) -> None:
-        if self.task is not None:
-            self.task.stop(1000)
-            self.task = None
+        self.slot.stop(1000)

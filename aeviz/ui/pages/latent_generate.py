@@ -12,7 +12,8 @@ import numpy as np
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QVBoxLayout
 
 from aeviz.ui.i18n import add_strings, tr
-from aeviz.ui.pages.latent_session import LatentTab
+from aeviz.state.latent import GEN_COUNT_RANGE, SEED_RANGE
+from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, LatentTab, blocked
 from aeviz.ui.widgets.image_grid import ImageGrid
 from aeviz.ui.widgets.lab_layout import two_rows
 
@@ -30,12 +31,14 @@ add_strings({
 })
 
 
-GAUSSIAN, PRIOR = "gaussian", "prior"  # combo data, not shown
-
 class GenerateTab(LatentTab):
-    def __init__(self, state, session, scatter, parent=None):
-        super().__init__(state, session, scatter, parent)
+    name = "generate"
+    fields = DATA_FIELDS | MAP_FIELDS | frozenset({"gen_source", "gen_seed", "gen_count"})
+
+    def __init__(self, state, session, scatter, store, edit, parent=None):
+        super().__init__(state, session, scatter, store, edit, parent)
         self.codes = np.zeros((0, 2), np.float32)
+        self._drawn_for = None
         intro, note = QLabel(), QLabel()
         intro.setWordWrap(True)
         note.setWordWrap(True)
@@ -43,9 +46,9 @@ class GenerateTab(LatentTab):
         self.bind(note.setText, "gen.note")
         self.source = QComboBox()
         self.seed = QSpinBox()
-        self.seed.setRange(0, 999_999)
+        self.seed.setRange(*SEED_RANGE)
         self.count = QSpinBox()
-        self.count.setRange(4, 64)
+        self.count.setRange(*GEN_COUNT_RANGE)
         self.count.setValue(32)
         self.resample = QPushButton()
         self.bind(self.resample.setText, "gen.resample")
@@ -61,45 +64,46 @@ class GenerateTab(LatentTab):
         col.addWidget(self.grid)
         col.addWidget(note)
         col.addStretch(1)
-        self.source.activated.connect(self.generate)
-        self.seed.valueChanged.connect(self.generate)
-        self.count.valueChanged.connect(self.generate)
-        self.resample.clicked.connect(lambda: self.seed.setValue(self.seed.value() + 1))
-        session.codes_changed.connect(self._on_codes)
-        session.view_changed.connect(self._draw)
+        self.source.activated.connect(lambda i: self.edit(gen_source=("gaussian", "prior")[i]))
+        self.seed.valueChanged.connect(lambda v: self.edit(gen_seed=v))
+        self.count.valueChanged.connect(lambda v: self.edit(gen_count=v))
+        self.resample.clicked.connect(lambda: self.edit(gen_seed=(self.store.value.gen_seed + 1) % (SEED_RANGE[1] + 1)))
         self.retranslate()
 
-    def _on_codes(self) -> None:
-        self.retranslate()
-        self.generate()
+    def uses_prior(self, value) -> bool:
+        """The VAE prior only exists for a VAE; any other model draws from the fitted Gaussian."""
+        return value.gen_source == "prior" and self.session.is_vae
 
-    def sample(self) -> np.ndarray:
-        s, n, seed = self.session, self.count.value(), self.seed.value()
-        if self.source.currentData() == PRIOR and s.is_vae:
-            return s.sample_prior(n, seed)
-        return s.gaussian().sample(n, seed)
-
-    def generate(self, *_args) -> None:
-        if not self.session.ready:
-            return
-        self.codes = self.sample()
-        self.grid.set_images(self.session.decode(self.codes))
-        self._draw()
-
-    def _draw(self) -> None:
+    def sample(self, value) -> np.ndarray:
         s = self.session
-        show = self.active and s.ready and s.linear_view and len(self.codes) and self.codes.shape[1] == s.k
+        if self.uses_prior(value):
+            return s.sample_prior(value.gen_count, value.gen_seed)
+        return s.gaussian().sample(value.gen_count, value.gen_seed)
+
+    def render(self, value, changed: frozenset) -> None:
+        self._fill_sources()
+        with blocked(self.source, self.seed, self.count):
+            self.source.setCurrentIndex(1 if self.uses_prior(value) else 0)
+            self.seed.setValue(value.gen_seed)
+            self.count.setValue(value.gen_count)
+        drawn_for = (self.session.key, self.uses_prior(value), value.gen_seed, value.gen_count)
+        if drawn_for != self._drawn_for:
+            self._drawn_for = drawn_for
+            self.codes = self.sample(value)
+            self.grid.set_images(self.session.decode(self.codes))
+        s = self.session
+        show = self.active and s.linear_view and len(self.codes) and self.codes.shape[1] == s.k
         self.scatter.set_samples(s.project(self.codes) if show else None)
 
-    def set_active(self, on: bool) -> None:
-        super().set_active(on)
-        self._draw()
+    def _fill_sources(self) -> None:
+        with blocked(self.source):
+            index = max(0, self.source.currentIndex())
+            self.source.clear()
+            self.source.addItem(tr("gen.gaussian"))
+            if self.session.is_vae:
+                self.source.addItem(tr("gen.prior"))
+            self.source.setCurrentIndex(min(index, self.source.count() - 1))
 
     def retranslate(self) -> None:
+        self._fill_sources()
         super().retranslate()
-        index = max(0, self.source.currentIndex())
-        self.source.clear()
-        self.source.addItem(tr("gen.gaussian"), GAUSSIAN)
-        if self.session.is_vae:
-            self.source.addItem(tr("gen.prior"), PRIOR)
-        self.source.setCurrentIndex(min(index, self.source.count() - 1))

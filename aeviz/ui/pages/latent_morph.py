@@ -16,7 +16,8 @@ from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.numbers import fmt_float, fmt_sig
 from aeviz.ui.pages.latent_export import ask_and_write
-from aeviz.ui.pages.latent_session import LatentTab
+from aeviz.state.latent import STEPS_RANGE
+from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, LatentTab, blocked
 from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import ImageGrid
 
@@ -50,12 +51,17 @@ add_strings({
 })
 
 
-LERP, SLERP = "lerp", "slerp"  # combo data, not shown
+PATH_KINDS = ("lerp", "slerp")
+#: fields that change the path (and so the strip and the drawing on the map)
+PATH_FIELDS = frozenset({"row_a", "row_b", "path_kind", "morph_steps", "image_set", "model_source", "pretrained_id", "model_path"})
+
 
 class MorphTab(LatentTab):
-    def __init__(self, state, session, scatter, parent=None):
-        super().__init__(state, session, scatter, parent)
-        self.rows = [-1, -1]  # dataset rows of A and B
+    name = "morph"
+    fields = DATA_FIELDS | MAP_FIELDS | frozenset({"row_a", "row_b", "morph_pick", "morph_alpha", "path_kind", "morph_steps"})
+
+    def __init__(self, state, session, scatter, store, edit, parent=None):
+        super().__init__(state, session, scatter, store, edit, parent)
         self.center = None
         intro = QLabel()
         intro.setWordWrap(True)
@@ -80,7 +86,7 @@ class MorphTab(LatentTab):
         self.distance = QLabel()
         self.distance.setWordWrap(True)
         self.steps = QSpinBox()
-        self.steps.setRange(3, 15)
+        self.steps.setRange(*STEPS_RANGE)
         self.steps.setValue(9)
         self.steps_label = QLabel()
         self.bind(self.steps_label.setText, "morph.steps")
@@ -92,7 +98,7 @@ class MorphTab(LatentTab):
         self.bind(self.gallery_label.setText, "morph.gallery")
         self.gallery = ImageGrid(state, columns=10, cell=30)
         self.gallery_rows = np.zeros(0, np.int64)
-        self.retranslate()
+        self._fill_method()
         # --- layout
         picks = QHBoxLayout()
         for w in (self.pick_buttons[0], self.pick_buttons[1], self.index_label, self.spins[0], self.spins[1]):
@@ -115,151 +121,121 @@ class MorphTab(LatentTab):
             (col.addLayout if not hasattr(item, "show") else col.addWidget)(item)
         col.addStretch(1)
         self.scale_font(self.alpha_label, 1.2, bold=True)
-        # --- wiring
-        for i, spin in enumerate(self.spins):
-            spin.valueChanged.connect(self._on_spin)
-        self.alpha.valueChanged.connect(self.update_morph)
-        self.method.activated.connect(self.update_all)
-        self.steps.valueChanged.connect(self.update_all)
+        # --- wiring: every edit goes into the store
+        self.spins[0].valueChanged.connect(lambda v: self.edit(row_a=v))
+        self.spins[1].valueChanged.connect(lambda v: self.edit(row_b=v))
+        self.pick_group.idClicked.connect(lambda i: self.edit(morph_pick="ab"[i]))
+        self.alpha.valueChanged.connect(lambda v: self.edit(morph_alpha=v / 100.0))
+        self.method.activated.connect(lambda i: self.edit(path_kind=PATH_KINDS[i]))
+        self.steps.valueChanged.connect(lambda v: self.edit(morph_steps=v))
         self.png_button.clicked.connect(self._save_png)
         self.gif_button.clicked.connect(self._save_gif)
         self.gallery.clicked.connect(self._on_gallery)
-        session.codes_changed.connect(self._on_codes)
-        session.view_changed.connect(self._draw_on_scatter)
-        session.selection_changed.connect(self._on_selected)
-
-    # --- endpoints ----------------------------------------------------------------------------
-    def _on_codes(self) -> None:
-        s = self.session
-        self.center = s.codes.mean(axis=0)
-        for spin in self.spins:
-            spin.blockSignals(True)
-            spin.setRange(0, len(s.codes) - 1)
-            spin.blockSignals(False)
-        labels = s.dataset.labels
-        picks = [np.flatnonzero(labels == c)[:2] for c in range(len(s.dataset.class_names))]
-        self.gallery_rows = np.concatenate([p[:1] for p in picks] + [p[1:2] for p in picks])
-        self.gallery.set_images(s.dataset.images[self.gallery_rows])
-        if not all(0 <= r < len(s.codes) for r in self.rows):
-            first = [int(p[0]) for p in picks if len(p)]
-            self.rows = [first[0], first[min(1, len(first) - 1)]]
-        self.set_endpoint(0, self.rows[0], advance=False)
-        self.set_endpoint(1, self.rows[1], advance=False)
-
-    def set_endpoint(self, which: int, row: int, advance: bool = True) -> None:
-        if not self.session.ready or not 0 <= row < len(self.session.codes):
-            return
-        self.rows[which] = int(row)
-        self.spins[which].blockSignals(True)
-        self.spins[which].setValue(int(row))
-        self.spins[which].blockSignals(False)
-        if advance:
-            self.pick_buttons[1 - which].setChecked(True)
         self.retranslate()
-        self.update_all()
-
-    def _on_spin(self, _value: int) -> None:
-        which = 0 if self.sender() is self.spins[0] else 1
-        self.set_endpoint(which, self.spins[which].value(), advance=False)
-
-    def _on_selected(self, row: int) -> None:
-        if self.active:
-            self.set_endpoint(self.pick_group.checkedId(), row)
 
     def _on_gallery(self, index: int) -> None:
         if 0 <= index < len(self.gallery_rows):
-            self.set_endpoint(self.pick_group.checkedId(), int(self.gallery_rows[index]))
+            self.store.replace(self.store.value.with_click(int(self.gallery_rows[index])))
 
     # --- computing ----------------------------------------------------------------------------
+    def rows(self, value=None) -> tuple[int, int]:
+        """Rows of A and B in the codes shown."""
+        value = value or self.store.value
+        return self.session.clamp(value.row_a), self.session.clamp(value.row_b)
+
     def codes_ab(self):
-        return self.session.codes[self.rows[0]], self.session.codes[self.rows[1]]
+        a, b = self.rows()
+        return self.session.codes[a], self.session.codes[b]
 
     def code_at(self, alpha: float) -> np.ndarray:
         za, zb = self.codes_ab()
-        if self.method.currentData() == "slerp":
+        if self.store.value.path_kind == "slerp":
             return L.slerp(za, zb, alpha, self.center)
         return L.lerp(za, zb, alpha)
 
     def path(self) -> np.ndarray:
         za, zb = self.codes_ab()
-        return L.interpolation_path(za, zb, self.steps.value(), self.method.currentData() or "lerp", self.center)
+        value = self.store.value
+        return L.interpolation_path(za, zb, value.morph_steps, value.path_kind, self.center)
 
     def strip_images(self) -> np.ndarray:
         return self.session.decode(self.path())
 
-    def update_all(self, *_args) -> None:
-        if not self.session.ready:
-            return
+    # --- showing ------------------------------------------------------------------------------
+    def render(self, value, changed: frozenset) -> None:
         s = self.session
-        self.view_a.set_image(s.image(self.rows[0]))
-        self.view_b.set_image(s.image(self.rows[1]))
-        self.strip.columns = self.steps.value()
-        self.strip.set_images(self.strip_images())
-        self.update_morph()
-        self._draw_on_scatter()
+        if changed & {"image_set", "model_source", "pretrained_id", "model_path"} or self.center is None:
+            self._on_codes()
+        a, b = self.rows(value)
+        with blocked(*self.spins, self.alpha, self.steps, self.method, *self.pick_buttons):
+            for spin, row in zip(self.spins, (a, b)):
+                spin.setRange(0, len(s.codes) - 1)
+                spin.setValue(row)
+            self.pick_buttons["ab".index(value.morph_pick)].setChecked(True)
+            self.alpha.setValue(round(value.morph_alpha * 100))
+            self.steps.setValue(value.morph_steps)
+            self.method.setCurrentIndex(PATH_KINDS.index(value.path_kind))
+        self.view_a.set_caption(tr("morph.a", i=a))
+        self.view_b.set_caption(tr("morph.b", i=b))
+        if changed & PATH_FIELDS:
+            self.view_a.set_image(s.image(a))
+            self.view_b.set_image(s.image(b))
+            self.strip.columns = value.morph_steps
+            self.strip.set_images(self.strip_images())
+        self._show_alpha(value)
+        self.draw_on_scatter()
 
-    def update_morph(self, *_args) -> None:
-        """α moved: decode one code and blend two images (fast enough for every slider tick)."""
-        if not self.session.ready:
-            return
-        s, a = self.session, self.alpha.value() / 100.0
-        z = self.code_at(a)
+    def _on_codes(self) -> None:
+        s = self.session
+        self.center = s.codes.mean(axis=0)
+        labels = s.dataset.labels
+        picks = [np.flatnonzero(labels == c)[:2] for c in range(len(s.dataset.class_names))]
+        self.gallery_rows = np.concatenate([p[:1] for p in picks] + [p[1:2] for p in picks]).astype(np.int64)
+        self.gallery.set_images(s.dataset.images[self.gallery_rows])
+
+    def _show_alpha(self, value) -> None:
+        """α: one decoded code and one pixel blend (fast enough for every slider tick)."""
+        s, alpha = self.session, value.morph_alpha
+        a, b = self.rows(value)
+        z = self.code_at(alpha)
         self.decoded.set_image(s.decode(z[None])[0])
-        self.blend.set_image((1 - a) * s.image(self.rows[0]) + a * s.image(self.rows[1]))
-        self.alpha_label.setText(tr("morph.alpha", a=fmt_float(a, 2)))
+        self.blend.set_image((1 - alpha) * s.image(a) + alpha * s.image(b))
+        self.alpha_label.setText(tr("morph.alpha", a=fmt_float(alpha, 2)))
         d = s.distance_to_data(z)
         ratio = d / max(s.spacing, 1e-12)
         verdict = "morph.near" if ratio < 3 else "morph.edge" if ratio < 10 else "morph.far"
         self.distance.setText(tr("morph.distance", d=fmt_sig(d, 3), r=fmt_float(ratio, 1), verdict=tr(verdict)))
-        if self.active and s.linear_view:
-            self.scatter.set_mark("now", s.project(z)[0], "+")
 
-    def _draw_on_scatter(self) -> None:
+    def draw_on_scatter(self) -> None:
+        """A, B, the path and the current code on the map while this tab is shown; nothing otherwise."""
         s = self.session
-        if not self.active or not s.ready:
-            return
-        self.scatter.set_path(s.project(self.path()) if s.linear_view else None)
-        for name, row, symbol in (("A", self.rows[0], "t"), ("B", self.rows[1], "s")):
-            self.scatter.set_mark(name, s.view_point_of_row(row), symbol)
-        if not s.linear_view:
-            self.scatter.set_mark("now", None)
-
-    def set_active(self, on: bool) -> None:
-        super().set_active(on)
-        if on:
-            self._draw_on_scatter()
-            self.update_morph()
-        else:
+        if not self.active:
             self.scatter.set_path(None)
             for name in ("A", "B", "now"):
                 self.scatter.set_mark(name, None)
+            return
+        self.scatter.set_path(s.project(self.path()) if s.linear_view else None)
+        for name, row, symbol in zip(("A", "B"), self.rows(), ("t", "s")):
+            self.scatter.set_mark(name, s.view_point_of_row(row), symbol)
+        self.scatter.set_mark("now", s.project(self.code_at(self.store.value.morph_alpha))[0] if s.linear_view else None, "+")
 
     # --- files and texts ----------------------------------------------------------------------
     def _save_png(self) -> None:
-        if self.session.ready:
-            ask_and_write(self, "morph.png", "latent.filter_png", ".png", lambda: L.strip_png(self.strip_images()))
+        ask_and_write(self, "morph.png", "latent.filter_png", ".png", lambda: L.strip_png(self.strip_images()))
 
     def _save_gif(self) -> None:
-        if self.session.ready:
-            ask_and_write(self, "morph.gif", "latent.filter_gif", ".gif", lambda: L.strip_gif(self.strip_images()))
+        ask_and_write(self, "morph.gif", "latent.filter_gif", ".gif", lambda: L.strip_gif(self.strip_images()))
+
+    def _fill_method(self) -> None:
+        with blocked(self.method):
+            index = max(0, self.method.currentIndex())
+            self.method.clear()
+            self.method.addItem(tr("morph.lerp"))
+            self.method.addItem(tr("morph.slerp"))
+            self.method.setCurrentIndex(index)
 
     def retranslate(self) -> None:
-        super().retranslate()
-        index = max(0, self.method.currentIndex())
-        self.method.clear()
-        self.method.addItem(tr("morph.lerp"), LERP)
-        self.method.addItem(tr("morph.slerp"), SLERP)
-        self.method.setCurrentIndex(index)
-        self.view_a.set_caption(tr("morph.a", i=self.rows[0]))
-        self.view_b.set_caption(tr("morph.b", i=self.rows[1]))
+        self._fill_method()
         self.decoded.set_caption(tr("morph.decoded"))
         self.blend.set_caption(tr("morph.blend"))
-        self.update_morph()
-
-    def prepare_for_screenshot(self) -> None:
-        s = self.session
-        if s.ready:
-            labels = s.dataset.labels
-            self.set_endpoint(0, int(np.flatnonzero(labels == 1)[0]), advance=False)
-            self.set_endpoint(1, int(np.flatnonzero(labels == 7)[0]), advance=False)
-            self.alpha.setValue(50)
+        super().retranslate()

@@ -1,44 +1,53 @@
 """What the latent-space tabs share: the model, the encoded data, the 2-D view, the selection.
 
-The page shell fills it (loading models, encoding in a worker); the tabs read it and
-listen to its signals, so each tab stays a small module that never starts the
-heavy work itself. Decoding one code or a few dozen runs here on the GUI thread
+The page shell fills it (loading models, encoding in a worker) from the page's state;
+the tabs read it when the page renders a state, so each tab stays a small module. Decoding one code or a few dozen runs here on the GUI thread
 (≈ 0.1 ms per code for the MLP), the rest is done by workers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+
 import numpy as np
 import torch
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from aeviz.ui.widgets import Translatable
 
 from aeviz.core import fast_tsne
 from aeviz.core import latent as L
+from aeviz.state.latent import LatentState
+
+#: "everything changed": what a tab gets when new codes arrive or the language changes
+ALL_FIELDS = frozenset(f.name for f in dataclasses.fields(LatentState))
+#: fields that change the codes themselves
+DATA_FIELDS = frozenset({"model_source", "pretrained_id", "model_path", "image_set"})
+#: fields that change what the map shows (each tab draws on it)
+MAP_FIELDS = frozenset({"map_kind", "tsne_seed", "tab"})
 
 MAX_SLIDERS = 16
 
 
-class LatentSession(QObject):
-    model_changed = Signal()      # a new model (codes are stale until the next codes_changed)
-    codes_changed = Signal()      # new codes and a new 2-D view
-    view_changed = Signal()       # only the 2-D view changed (t-SNE finished, PCA back)
-    selection_changed = Signal(int)
+class LatentSession:
+    """Derived data of the page: a function of its state (``aeviz.state.latent``) and the model.
 
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
+    ``key`` says which model and image set the codes belong to; the page draws only when it
+    matches the state's, so a half-finished encoding never mixes with the state's indices.
+    """
+
+    def __init__(self):
         self.model = None
         self.config = None
         self.model_label = ""
+        self.key: tuple | None = None             # (model key, image set) the codes were made for
         self.dataset = None                       # aeviz.core.datasets.Dataset
         self.codes = np.zeros((0, 2), np.float32)  # (N, k), one row per dataset image
         self.pca: L.PCA | None = None
         self.method = "direct"                    # "direct" | "pca" | "tsne"
         self.view_xy = np.zeros((0, 2), np.float32)   # what the scatter shows
         self.view_rows = np.zeros(0, np.int64)        # dataset row of each scatter point
-        self.selected = -1
         self.spacing = 1.0
         self._gaussian: L.GaussianFit | None = None
         self._ranges = None
@@ -47,33 +56,26 @@ class LatentSession(QObject):
     def set_model(self, model, config, label: str) -> None:
         self.model, self.config, self.model_label = model, config, label
         self.model.eval()
-        self.model_changed.emit()
+        self.key = None
 
-    def set_codes(self, dataset, codes: np.ndarray, pca: L.PCA | None, spacing: float) -> None:
+    def set_codes(self, key: tuple, dataset, codes: np.ndarray, pca: L.PCA | None, spacing: float) -> None:
+        self.key = key
         self.dataset, self.codes, self.pca, self.spacing = dataset, np.asarray(codes, np.float32), pca, spacing
         self._gaussian = None
         self._ranges = None
-        self.method = "direct" if self.k == 2 else "pca"
-        self.view_rows = np.arange(len(self.codes))
-        self.view_xy = self.project(self.codes)
-        if not 0 <= self.selected < len(self.codes):
-            self.selected = 0 if len(self.codes) else -1
-        self.codes_changed.emit()
+        self.set_linear_view()
 
     def set_tsne_view(self, rows: np.ndarray, xy: np.ndarray) -> None:
         self.method, self.view_rows, self.view_xy = "tsne", np.asarray(rows), np.asarray(xy, np.float32)
-        self.view_changed.emit()
 
     def set_linear_view(self) -> None:
         self.method = "direct" if self.k == 2 else "pca"
         self.view_rows = np.arange(len(self.codes))
         self.view_xy = self.project(self.codes)
-        self.view_changed.emit()
 
-    def select(self, row: int) -> None:
-        if 0 <= row < len(self.codes) and row != self.selected:
-            self.selected = row
-            self.selection_changed.emit(row)
+    def clamp(self, row: int) -> int:
+        """A state index shown on these codes (a live model encodes only a subset while it trains)."""
+        return min(max(int(row), 0), len(self.codes) - 1)
 
     # --- reading ------------------------------------------------------------------------------
     @property
@@ -134,21 +136,30 @@ class LatentSession(QObject):
         return self._gaussian
 
     def sample_prior(self, n: int, seed: int) -> np.ndarray:
+        """n codes drawn from the VAE's prior N(0, I) (codes, not images: the grid decodes them)."""
         generator = torch.Generator().manual_seed(int(seed))
-        return self.model.sample_prior(n, generator=generator).numpy()
+        return torch.randn(n, self.k, generator=generator).numpy()
 
     def distance_to_data(self, z: np.ndarray) -> float:
         return L.nearest_distance(self.codes, z)[0]
 
 
-def encode_work(model, load_dataset, want_pca: bool = True):
-    """Worker body: load the images, encode, then the PCA and the spacing scale (a generator for Task)."""
+def encode_work(key: tuple, model, load_dataset, want_pca: bool = True):
+    """Worker body: load the images, encode, then the PCA and the spacing scale (a generator for Task).
+
+    Returns ``key`` with the results, so the page knows which state they were made for."""
     dataset = load_dataset()
     yield 0.0
     codes = yield from L.encode_iter(model, dataset.images, batch_size=1000)
     pca = L.fit_pca(codes, 2) if want_pca and codes.shape[1] > 2 else None
     spacing = L.typical_spacing(codes)
-    return dataset, codes, pca, spacing
+    return key, dataset, codes, pca, spacing
+
+
+def keyed(key, work):
+    """Run the generator ``work`` and return ``(key, its result)``: a late result names its request."""
+    result = yield from work
+    return key, result
 
 
 def tsne_work(codes: np.ndarray, n: int, seed: int = 0):
@@ -169,15 +180,41 @@ def tsne_work(codes: np.ndarray, n: int, seed: int = 0):
         gen.close()
 
 
-class LatentTab(QWidget, Translatable):
-    """Base of the four tabs: shared session and scatter, translated texts, scaled fonts."""
+@contextlib.contextmanager
+def blocked(*widgets):
+    """Write widgets from the state without their signals coming back as user edits."""
+    old = [w.blockSignals(True) for w in widgets]
+    try:
+        yield
+    finally:
+        for w, was in zip(widgets, old):
+            w.blockSignals(was)
 
-    def __init__(self, state, session: LatentSession, scatter, parent: QWidget | None = None):
+
+class LatentTab(QWidget, Translatable):
+    """Base of the four tabs: the page's store, its derived data (session) and the shared scatter.
+
+    A tab draws in ``render(value, changed)``, called by the page once per state change when
+    the session holds the codes of the state's model and images; its controls only ever
+    ``store.set`` (the page catches refused values). ``value.tab`` says whether it is shown.
+    """
+
+    #: the ``LatentState.tab`` value of this tab
+    name = ""
+    #: the state fields this tab shows: it renders only when one of them changed
+    fields: frozenset = ALL_FIELDS
+
+    def __init__(self, state, session: LatentSession, scatter, store, edit, parent: QWidget | None = None):
         super().__init__(parent)
-        self.state, self.session, self.scatter = state, session, scatter
-        self.active = False
+        self.state, self.session, self.scatter, self.store = state, session, scatter, store
+        #: ``edit(**changes)``: the page's way into the store (it shows why a refused value is refused)
+        self.edit = edit
         self._init_texts()
         self._fonts: list[tuple[QWidget, float, bool]] = []
+
+    @property
+    def active(self) -> bool:
+        return self.store.value.tab == self.name
 
     def scale_font(self, widget: QWidget, relative: float, bold: bool = False) -> None:
         self._fonts.append((widget, relative, bold))
@@ -187,12 +224,13 @@ class LatentTab(QWidget, Translatable):
         for widget, relative, bold in self._fonts:
             widget.setFont(self.state.font(relative, bold))
 
-    def set_active(self, on: bool) -> None:
-        """The tab became (in)visible: show or remove its drawings on the scatter."""
-        self.active = on
+    def render(self, value, changed: frozenset) -> None:
+        """Show ``value`` (the session is ready for it)."""
+
+    # ``retranslate`` (Translatable) redoes the bound texts; the page then renders the state again.
 
     def prepare_for_screenshot(self) -> None:
-        """Fill the tab with a meaningful example."""
+        """Finish this tab's background work synchronously."""
 
     def shutdown(self) -> None:
         """Stop this tab's workers."""

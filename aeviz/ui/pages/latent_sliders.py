@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSl
 from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.numbers import fmt_float
-from aeviz.ui.pages.latent_session import MAX_SLIDERS, LatentTab
+from aeviz.state.latent import round_code
+from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, MAX_SLIDERS, LatentTab, blocked
 from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import mosaic, to_uint8
 
@@ -39,12 +40,16 @@ add_strings({
 
 
 class SlidersTab(LatentTab):
-    def __init__(self, state, session, scatter, parent=None):
-        super().__init__(state, session, scatter, parent)
-        self.z = np.zeros(2, np.float32)
+    name = "sliders"
+    fields = DATA_FIELDS | MAP_FIELDS | frozenset({"slider_code", "selected_image"})
+
+    def __init__(self, state, session, scatter, store, edit, parent=None):
+        super().__init__(state, session, scatter, store, edit, parent)
+        self.z = np.zeros(2, np.float32)   # the code shown: the state's, or the selected image's
         self.lo = self.hi = np.zeros(2)
         self.sliders: list[QSlider] = []
         self.value_labels: list[QLabel] = []
+        self._manifold_key = None
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.from_selection, self.mean_button = QPushButton(), QPushButton()
@@ -68,25 +73,43 @@ class SlidersTab(LatentTab):
         col.addWidget(self.slider_box)
         col.addLayout(views)
         col.addStretch(1)
-        self.from_selection.clicked.connect(lambda: self.set_code(self.session.codes[self.session.selected]))
-        self.mean_button.clicked.connect(lambda: self.set_code(self.session.codes.mean(axis=0)))
+        self.from_selection.clicked.connect(self._from_selection)
+        self.mean_button.clicked.connect(lambda: self.edit(slider_code=round_code(self.session.codes.mean(axis=0))))
         scatter.target_moved.connect(self._on_target)
-        session.codes_changed.connect(self._on_codes)
-        session.view_changed.connect(self._sync_target)
         self.retranslate()
 
-    def _on_codes(self) -> None:
+    def _from_selection(self) -> None:
+        s = self.session
+        self.edit(slider_code=round_code(s.codes[s.clamp(self.store.value.selected_image)]))
+
+    def code_of(self, value) -> np.ndarray:
+        """The code the sliders show: the state's own, or else the selected image's."""
+        s = self.session
+        if len(value.slider_code) == s.k:
+            return np.asarray(value.slider_code, np.float32)
+        return s.codes[s.clamp(value.selected_image)].astype(np.float32)
+
+    def render(self, value, changed: frozenset) -> None:
         s = self.session
         self.lo, self.hi = s.ranges()
         count = min(s.k, MAX_SLIDERS)
         if count != len(self.sliders):
             self._build_sliders(count)
         self.manifold.setVisible(s.k == 2)
-        if s.k == 2:
+        if s.k == 2 and self._manifold_key != s.key:
+            self._manifold_key = s.key
             grid = s.decode(L.manifold_grid(self.lo, self.hi, MANIFOLD_N))
             self.manifold.set_image(mosaic(to_uint8(grid), MANIFOLD_N, gap=0)[None])
-        self.retranslate()
-        self.set_code(s.codes[s.selected] if s.selected >= 0 else s.codes.mean(axis=0))
+        self._show_intro()
+        self.z = self.code_of(value)
+        with blocked(*self.sliders):
+            for i, slider in enumerate(self.sliders):
+                slider.setValue(self._to_step(i, self.z[i]))
+        self.decoded.set_image(s.decode(self.z[None])[0])
+        for label, v in zip(self.value_labels, self.z):
+            label.setText(("+" if v >= 0 else "") + fmt_float(v, 2))
+        on = self.active and s.method == "direct"
+        self.scatter.show_target(on, self.z[:2] if on else None)
 
     def _build_sliders(self, count: int) -> None:
         for widget in self.sliders + self.value_labels + self.slider_box.findChildren(QLabel):
@@ -96,7 +119,7 @@ class SlidersTab(LatentTab):
             name = QLabel(tr("sliders.dim", i=i + 1))
             slider = QSlider(Qt.Horizontal)
             slider.setRange(0, STEPS)
-            slider.valueChanged.connect(self._on_slider)
+            slider.valueChanged.connect(lambda step, i=i: self._on_slider(i, step))
             value = QLabel()
             value.setMinimumWidth(self.state.px(56))
             self.slider_grid.addWidget(name, i // 2, 3 * (i % 2))
@@ -105,58 +128,28 @@ class SlidersTab(LatentTab):
             self.sliders.append(slider)
             self.value_labels.append(value)
 
-    def set_code(self, z: np.ndarray) -> None:
-        self.z = np.array(z, np.float32)
-        for i, slider in enumerate(self.sliders):
-            slider.blockSignals(True)
-            slider.setValue(self._to_step(i, self.z[i]))
-            slider.blockSignals(False)
-        self.refresh()
-        self._sync_target()
-
     def _to_step(self, i: int, v: float) -> int:
         return int(round(np.clip((v - self.lo[i]) / (self.hi[i] - self.lo[i]), 0, 1) * STEPS))
 
-    def _on_slider(self, value: int) -> None:
-        i = self.sliders.index(self.sender()) if self.sender() in self.sliders else -1
-        if i < 0 or not self.session.ready:
-            return
-        self.z[i] = self.lo[i] + (self.hi[i] - self.lo[i]) * value / STEPS
-        self.refresh()
-        self._sync_target()
+    def _on_slider(self, i: int, step: int) -> None:
+        z = self.z.copy()
+        z[i] = self.lo[i] + (self.hi[i] - self.lo[i]) * step / STEPS
+        self.edit(slider_code=round_code(z))
 
     def _on_target(self, x: float, y: float) -> None:
-        if not self.active or not self.session.ready or self.session.method != "direct":
-            return
-        self.z[:2] = (x, y)
-        for i in range(2):
-            self.sliders[i].blockSignals(True)
-            self.sliders[i].setValue(self._to_step(i, self.z[i]))
-            self.sliders[i].blockSignals(False)
-        self.refresh()
+        if self.active and self.session.method == "direct":
+            z = self.z.copy()
+            z[:2] = (x, y)
+            self.edit(slider_code=round_code(z))
 
-    def refresh(self) -> None:
-        """Decode the current code (one code: well under a frame for the MLP)."""
-        if not self.session.ready:
-            return
-        self.decoded.set_image(self.session.decode(self.z[None])[0])
-        for label, v in zip(self.value_labels, self.z):
-            label.setText(("+" if v >= 0 else "") + fmt_float(v, 2))
-
-    def _sync_target(self) -> None:
-        on = self.active and self.session.ready and self.session.method == "direct"
-        self.scatter.show_target(on, self.z[:2] if on else None)
-
-    def set_active(self, on: bool) -> None:
-        super().set_active(on)
-        self._sync_target()
-
-    def retranslate(self) -> None:
-        super().retranslate()
+    def _show_intro(self) -> None:
         k = self.session.k
         text = tr("sliders.intro") + (tr("sliders.intro2") if k == 2 else "")
         if k > MAX_SLIDERS:
             text += " " + tr("sliders.too_many", m=MAX_SLIDERS, k=k)
         self.intro.setText(text)
+
+    def retranslate(self) -> None:
         self.decoded.set_caption(tr("sliders.decoded"))
         self.manifold.set_caption(tr("sliders.manifold"))
+        super().retranslate()

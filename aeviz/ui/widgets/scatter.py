@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from aeviz.ui.widgets.plots import ThemedPlot
@@ -153,6 +153,8 @@ class LatentScatter(ThemedPlot):
     hovered = Signal(int)       # −1 when the mouse leaves every point
     clicked = Signal(int)
     target_moved = Signal(float, float)
+    #: the person zoomed or panned: (x0, x1, y0, y1), or None after "fit everything" (the A button)
+    range_edited = Signal(object)
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -163,11 +165,12 @@ class LatentScatter(ThemedPlot):
         self.cloud = PointCloud()
         self.addItem(self.cloud)
         self._xy = np.zeros((0, 2), np.float32)
-        self._labels = np.zeros(0, np.int64)
+        self._point_labels = np.zeros(0, np.int64)
         self._visible_classes = np.zeros(0, bool)
         self._vis_rows = np.zeros(0, np.int64)
         self._names: list[str] = []
         self._texts: list[pg.TextItem] = []
+        self._text_names: list[str] = []
         self._last_hover = -1
         self.path_item = pg.PlotDataItem([], [])
         self.path_item.setZValue(5)
@@ -187,18 +190,21 @@ class LatentScatter(ThemedPlot):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.getPlotItem().setMenuEnabled(False)
+        self._fix_tick_space()
+        self.getPlotItem().vb.sigRangeChangedManually.connect(self._on_range_edited)
+        self.getPlotItem().autoBtn.clicked.connect(lambda: self.range_edited.emit(None))
         state.theme_changed.connect(self._restyle_points)
         state.scale_changed.connect(self._restyle_points)
 
     # --- data ---------------------------------------------------------------------------------
     def set_points(self, xy: np.ndarray, labels: np.ndarray, class_names: list[str], reset_view: bool = True) -> None:
         self._xy = np.ascontiguousarray(xy, np.float32)
-        self._labels = np.asarray(labels, np.int64)
+        self._point_labels = np.asarray(labels, np.int64)
         self._names = list(class_names)
         n = len(self._names)
         if len(self._visible_classes) != n:
             self._visible_classes = np.ones(n, bool)
-        self.cloud.set_data(self._xy, self._labels, n, class_colors(self.state, n), self._point_px())
+        self.cloud.set_data(self._xy, self._point_labels, n, class_colors(self.state, n), self._point_px())
         self.cloud.set_visible_classes(list(self._visible_classes))
         self._update_visible_rows()
         self._place_class_names()
@@ -210,17 +216,26 @@ class LatentScatter(ThemedPlot):
 
     def set_class_visible(self, class_index: int, visible: bool) -> None:
         if 0 <= class_index < len(self._visible_classes):
-            self._visible_classes[class_index] = visible
-            self.cloud.set_visible_classes(list(self._visible_classes))
-            self._update_visible_rows()
-            self._place_class_names()
+            flags = self._visible_classes.copy()
+            flags[class_index] = visible
+            self.set_visible_classes(flags)
+
+    def set_visible_classes(self, visible) -> None:
+        """Show exactly the classes flagged True: one redraw, however many flags changed."""
+        flags = np.asarray(visible, bool)
+        if flags.shape != self._visible_classes.shape or (flags == self._visible_classes).all():
+            return
+        self._visible_classes = flags.copy()
+        self.cloud.set_visible_classes(list(self._visible_classes))
+        self._update_visible_rows()
+        self._place_class_names()
 
     def visible_classes(self) -> np.ndarray:
         return self._visible_classes.copy()
 
     def _update_visible_rows(self) -> None:
-        if len(self._labels) and len(self._visible_classes):
-            self._vis_rows = np.flatnonzero(self._visible_classes[np.clip(self._labels, 0, len(self._visible_classes) - 1)])
+        if len(self._point_labels) and len(self._visible_classes):
+            self._vis_rows = np.flatnonzero(self._visible_classes[np.clip(self._point_labels, 0, len(self._visible_classes) - 1)])
         else:
             self._vis_rows = np.zeros(0, np.int64)
 
@@ -229,23 +244,47 @@ class LatentScatter(ThemedPlot):
         base = 5.0 if n <= 3000 else 3.5 if n <= 20000 else 2.5
         return base * self.state.scale
 
-    def _place_class_names(self) -> None:
-        for item in self._texts:
-            self.removeItem(item)
-        self._texts = []
-        colors = self.state.colors
-        for c, name in enumerate(self._names):
-            mine = self._xy[self._labels == c]
-            if not len(mine) or not self._visible_classes[c]:
-                continue
-            x, y = np.median(mine, axis=0)
-            text = pg.TextItem(name, color=colors.plot_fg, anchor=(0.5, 0.5),
-                               fill=pg.mkBrush(QColor(colors.plot_bg).lighter(100)), border=pg.mkPen(colors.plot_fg))
-            text.setFont(self.state.font(1.0, bold=True))
-            text.setPos(float(x), float(y))
-            text.setZValue(7)
-            self.addItem(text)
-            self._texts.append(text)
+    def _place_class_names(self, restyle: bool = False) -> None:
+        """One name box per class at the class median (made once per set of names and style)."""
+        if restyle or self._text_names != self._names:
+            for item in self._texts:
+                self.removeItem(item)
+            colors = self.state.colors
+            self._texts = []
+            for name in self._names:
+                text = pg.TextItem(name, color=colors.plot_fg, anchor=(0.5, 0.5),
+                                   fill=pg.mkBrush(QColor(colors.plot_bg).lighter(100)), border=pg.mkPen(colors.plot_fg))
+                text.setFont(self.state.font(1.0, bold=True))
+                text.setZValue(7)
+                self.addItem(text)
+                self._texts.append(text)
+            self._text_names = list(self._names)
+        for c, text in enumerate(self._texts):
+            mine = self._xy[self._point_labels == c]
+            if len(mine) and self._visible_classes[c]:
+                x, y = np.median(mine, axis=0)
+                text.setPos(float(x), float(y))
+                text.show()
+            else:
+                text.hide()
+
+    # --- zoom and pan ------------------------------------------------------------------------
+    def view_range(self) -> tuple[float, float, float, float]:
+        (x0, x1), (y0, y1) = self.getPlotItem().vb.viewRange()
+        return float(x0), float(x1), float(y0), float(y1)
+
+    def set_view_range(self, xy_range) -> None:
+        """Show (x0, x1, y0, y1) exactly, or every point when None (without a range_edited signal)."""
+        vb = self.getPlotItem().vb
+        if xy_range is None:
+            if len(self._xy):
+                vb.autoRange(padding=0.04)
+        elif tuple(xy_range) != self.view_range():
+            x0, x1, y0, y1 = xy_range
+            vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _on_range_edited(self, *_args) -> None:
+        self.range_edited.emit(self.view_range())
 
     # --- lookup -------------------------------------------------------------------------------
     def nearest(self, x: float, y: float, max_px: float | None = None) -> int:
@@ -330,11 +369,20 @@ class LatentScatter(ThemedPlot):
         pos = self.target.pos()
         self.target_moved.emit(float(pos.x()), float(pos.y()))
 
+    def _fix_tick_space(self) -> None:
+        """Room for "−00.0" beside the y axis whatever the ticks: pyqtgraph sizes it from the
+        ticks it drew before (it grows, and shrinks only by steps of 10 px), so the same map
+        would sit a few pixels apart depending on what the page showed earlier."""
+        axis = self.getAxis("left")
+        width = QFontMetrics(QFont(self.state.font(0.9))).horizontalAdvance("\u221200.0")
+        axis.setStyle(autoExpandTextSpace=False, autoReduceTextSpace=False, tickTextWidth=width)
+
     def _restyle_points(self, *_args) -> None:
+        self._fix_tick_space()
         colors = self.state.colors
         self.target.setPen(pg.mkPen(colors.accent, width=self.state.px(3)))
         self.cloud.set_style(class_colors(self.state, len(self._names)), self._point_px())
-        self._place_class_names()
+        self._place_class_names(restyle=True)
         self._draw_marks()
 
 
