@@ -1,0 +1,173 @@
+"""All the steps of a lesson as thumbnails: pick one to jump to it.
+
+Thumbnails are drawn from hidden instances of the page classes (one per page, reused
+from step to step) set to each step's state, one thumbnail per timer tick so the
+window keeps answering while they come (a thumbnail costs one page render, about
+0.1 s for the exercises page; see bench/lesson_player.py). They are kept per state,
+so the overview opens at once the next time and a step added later is the only one drawn.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListView, QListWidget, QListWidgetItem, QVBoxLayout
+
+from aeviz.state.lesson import Step
+from aeviz.ui.i18n import add_strings, tr
+from aeviz.ui.pages import spec_for
+
+add_strings({
+    "overview.title": {"en": "All steps: {title}", "fr": "Toutes les étapes : {title}"},
+    "overview.item": {"en": "{n}. {caption}", "fr": "{n}. {caption}"},
+})
+
+#: thumbnail width at zoom 1 (it follows the app's scale)
+THUMB_WIDTH = 240
+#: characters of the caption under a thumbnail
+CAPTION_CHARS = 70
+
+
+class ThumbnailCache(QObject):
+    """Thumbnails of step states, drawn on demand, one per timer tick, by hidden pages.
+
+    ``request(steps)`` queues the states not drawn yet; ``ready(index)`` tells the index
+    in that list of each one drawn. ``close()`` releases the hidden pages."""
+
+    ready = Signal(int)
+
+    def __init__(self, app_state, parent: QObject | None = None):
+        super().__init__(parent)
+        self.app_state = app_state
+        self.page_size = QSize(1280, 800)
+        self._pixmaps: dict[tuple, QPixmap] = {}
+        self._pages: dict = {}
+        self._queue: list[tuple[int, Step]] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(10)  # lets input and paint events through between two thumbnails
+        self._timer.timeout.connect(self._draw_next)
+        app_state.language_changed.connect(self.clear)
+        app_state.theme_changed.connect(self.clear)
+        app_state.scale_changed.connect(self.clear)
+
+    @staticmethod
+    def key(step: Step) -> tuple:
+        return step.page, step.state
+
+    def pixmap(self, step: Step) -> QPixmap | None:
+        return self._pixmaps.get(self.key(step))
+
+    def request(self, steps: tuple[Step, ...]) -> None:
+        self._queue = [(i, s) for i, s in enumerate(steps) if self.key(s) not in self._pixmaps]
+        if self._queue:
+            self._timer.start()
+
+    def pending(self) -> int:
+        return len(self._queue)
+
+    def stop(self) -> None:
+        self._queue = []
+        self._timer.stop()
+
+    def clear(self, *_args) -> None:
+        """Forget every thumbnail (the language, theme or zoom changed what a page looks like)."""
+        self.stop()
+        self._pixmaps.clear()
+
+    def close(self) -> None:
+        self.stop()
+        for page in self._pages.values():
+            page.shutdown()
+            page.deleteLater()
+        self._pages.clear()
+
+    def draw(self, step: Step) -> QPixmap:
+        """One step's thumbnail, drawn now (the timer calls this for each queued step)."""
+        page = self._pages.get(step.page)
+        if page is None:
+            page = spec_for(step.page).load_class()(self.app_state)
+            page.setAttribute(Qt.WA_DontShowOnScreen, True)
+            self._pages[step.page] = page
+        page.resize(self.page_size.expandedTo(page.minimumSizeHint()))
+        page.open_state(step.state)
+        width = self.app_state.px(THUMB_WIDTH)
+        thumb = page.grab().scaledToWidth(width, Qt.SmoothTransformation)
+        self._pixmaps[self.key(step)] = thumb
+        return thumb
+
+    def _draw_next(self) -> None:
+        if not self._queue:
+            self._timer.stop()
+            return
+        index, step = self._queue.pop(0)
+        if self.key(step) not in self._pixmaps:
+            self.draw(step)
+        self.ready.emit(index)
+        if not self._queue:
+            self._timer.stop()
+
+
+class LessonOverview(QDialog):
+    """The steps as a grid of thumbnails; double-click, Enter or OK jumps to one."""
+
+    chosen = Signal(int)
+
+    def __init__(self, player, thumbnails: ThumbnailCache, parent=None):
+        super().__init__(parent)
+        self.player = player
+        self.thumbnails = thumbnails
+        self.steps = player.lesson.steps
+        app_state = thumbnails.app_state
+        self.setWindowTitle(tr("overview.title", title=player.lesson.title(app_state.language)))
+        width = app_state.px(THUMB_WIDTH)
+        self.placeholder = QPixmap(width, width * 5 // 8)
+        self.placeholder.fill(QColor(128, 128, 128, 60))
+        self.grid = QListWidget()
+        self.grid.setViewMode(QListView.IconMode)
+        self.grid.setResizeMode(QListView.Adjust)
+        self.grid.setMovement(QListView.Static)
+        self.grid.setWordWrap(True)
+        self.grid.setIconSize(self.placeholder.size())
+        self.grid.setGridSize(QSize(width + app_state.px(24), width * 5 // 8 + app_state.px(72)))
+        self.grid.setFont(app_state.font(0.9))
+        for n, step in enumerate(self.steps, start=1):
+            caption = step.caption(app_state.language)
+            if len(caption) > CAPTION_CHARS:
+                caption = caption[:CAPTION_CHARS - 1] + "…"
+            item = QListWidgetItem(tr("overview.item", n=n, caption=caption))
+            item.setToolTip(step.caption(app_state.language))
+            self.grid.addItem(item)
+            self._show_thumbnail(n - 1)
+        self.grid.setCurrentRow(player.index)
+        self.grid.itemActivated.connect(lambda _item: self.accept())
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.grid, 1)
+        layout.addWidget(buttons)
+        thumbnails.ready.connect(self._show_thumbnail)
+        window = parent.window() if parent is not None else None
+        if window is not None:
+            thumbnails.page_size = window.stack.size()
+            self.resize(window.size() * 0.9)
+        thumbnails.request(self.steps)
+
+    def _show_thumbnail(self, index: int) -> None:
+        if index < self.grid.count():
+            pixmap = self.thumbnails.pixmap(self.steps[index])
+            self.grid.item(index).setIcon(QIcon(pixmap if pixmap is not None else self.placeholder))
+
+    def shown_thumbnails(self) -> int:
+        """How many steps show their thumbnail (the rest wait for theirs)."""
+        return sum(self.thumbnails.pixmap(s) is not None for s in self.steps)
+
+    def selected_step(self) -> int:
+        return self.grid.currentRow()
+
+    def done(self, result: int) -> None:
+        self.thumbnails.stop()
+        self.thumbnails.ready.disconnect(self._show_thumbnail)
+        super().done(result)
+        if result == QDialog.Accepted and self.grid.currentRow() >= 0:
+            self.chosen.emit(self.grid.currentRow())
