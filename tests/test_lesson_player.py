@@ -125,7 +125,7 @@ def test_the_overview_draws_every_thumbnail_then_jumps(playing, qtbot):
     assert overview.shown_thumbnails() < 4  # drawn later, one per timer tick
     qtbot.waitUntil(lambda: overview.shown_thumbnails() == 4, timeout=20000)
     pixmap = playing.thumbnails.pixmap(_lesson().steps[2])
-    assert not pixmap.isNull() and pixmap.width() == playing.state.px(240)
+    assert not pixmap.isNull() and pixmap.width() == overview.thumbnails.width
     assert len({playing.thumbnails.pixmap(s).toImage().bits().tobytes() for s in _lesson().steps}) == 4
     overview.grid.setCurrentRow(2)
     overview.accept()
@@ -257,3 +257,38 @@ def test_a_saved_lesson_opens_from_the_menu(main_window, dialogs, tmp_path):
     assert main_window.lesson_menu.open_file(path)
     assert main_window.lesson_player.path == path and not main_window.lesson_player.modified
     assert _page_value(main_window) == STATES[0]
+
+
+def test_builtin_source_says_why_when_there_is_none(main_window, app_state, dialogs):
+    app_state.set_language("fr")
+    if has_builtin_lesson():
+        assert main_window.lesson_menu.open_source("builtin") and main_window.lesson_player.active
+    else:
+        assert not main_window.lesson_menu.open_source("builtin")
+        assert "leçon intégrée" in dialogs["warning"][0] and not main_window.lesson_player.active
+
+
+def test_closing_the_window_with_unsaved_steps_asks_first(main_window, dialogs, monkeypatch):
+    main_window.show_page("exercises")
+    main_window.lesson_menu.add_view("Première", "First")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Cancel)
+    main_window.close()
+    assert main_window.isVisible() and main_window.lesson_player.active
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Discard)
+    main_window.close()
+    assert not main_window.isVisible()
+
+
+def test_a_page_shortcut_on_a_lesson_key_does_not_steal_it(playing, qtbot):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    fired = []
+    action = QAction(playing)
+    action.setShortcut(QKeySequence(Qt.Key_Right))
+    action.triggered.connect(lambda: fired.append(True))
+    playing.addAction(action)
+    qtbot.keyClick(playing.sidebar, Qt.Key_Right)
+    assert playing.lesson_player.index == 1 and not fired
+    playing.lesson_menu.leave()
+    qtbot.keyClick(playing.sidebar, Qt.Key_Right)
+    assert fired  # without a lesson the shortcut is the page's again

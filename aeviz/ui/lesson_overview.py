@@ -22,8 +22,10 @@ add_strings({
     "overview.item": {"en": "{n}. {caption}", "fr": "{n}. {caption}"},
 })
 
-#: thumbnail width at zoom 1 (it follows the app's scale)
-THUMB_WIDTH = 240
+#: thumbnails per row of the overview, whatever the screen and the zoom
+COLUMNS = 4
+#: the narrowest thumbnail (pixels)
+MIN_THUMB_WIDTH = 160
 #: characters of the caption under a thumbnail
 CAPTION_CHARS = 70
 
@@ -40,6 +42,7 @@ class ThumbnailCache(QObject):
         super().__init__(parent)
         self.app_state = app_state
         self.page_size = QSize(1280, 800)
+        self.width = 320
         self._pixmaps: dict[tuple, QPixmap] = {}
         self._pages: dict = {}
         self._queue: list[tuple[int, Step]] = []
@@ -53,6 +56,12 @@ class ThumbnailCache(QObject):
     @staticmethod
     def key(step: Step) -> tuple:
         return step.page, step.state
+
+    def set_geometry(self, page_size: QSize, width: int) -> None:
+        """Draw pages at ``page_size`` (the window's) into thumbnails ``width`` pixels wide."""
+        if (page_size, width) != (self.page_size, self.width):
+            self.clear()
+            self.page_size, self.width = QSize(page_size), width
 
     def pixmap(self, step: Step) -> QPixmap | None:
         return self._pixmaps.get(self.key(step))
@@ -90,8 +99,7 @@ class ThumbnailCache(QObject):
             self._pages[step.page] = page
         page.resize(self.page_size.expandedTo(page.minimumSizeHint()))
         page.open_state(step.state)
-        width = self.app_state.px(THUMB_WIDTH)
-        thumb = page.grab().scaledToWidth(width, Qt.SmoothTransformation)
+        thumb = page.grab().scaledToWidth(self.width, Qt.SmoothTransformation)
         self._pixmaps[self.key(step)] = thumb
         return thumb
 
@@ -119,8 +127,14 @@ class LessonOverview(QDialog):
         self.steps = player.lesson.steps
         app_state = thumbnails.app_state
         self.setWindowTitle(tr("overview.title", title=player.lesson.title(app_state.language)))
-        width = app_state.px(THUMB_WIDTH)
-        self.placeholder = QPixmap(width, width * 5 // 8)
+        window = parent.window() if parent is not None else None
+        if window is not None:
+            self.resize(window.size() * 0.9)
+            thumbnails.set_geometry(window.stack.size(), max(MIN_THUMB_WIDTH, self.width() // COLUMNS - 40))
+        size = thumbnails.page_size
+        width = thumbnails.width
+        height = width * size.height() // max(1, size.width())
+        self.placeholder = QPixmap(width, height)
         self.placeholder.fill(QColor(128, 128, 128, 60))
         self.grid = QListWidget()
         self.grid.setViewMode(QListView.IconMode)
@@ -128,8 +142,8 @@ class LessonOverview(QDialog):
         self.grid.setMovement(QListView.Static)
         self.grid.setWordWrap(True)
         self.grid.setIconSize(self.placeholder.size())
-        self.grid.setGridSize(QSize(width + app_state.px(24), width * 5 // 8 + app_state.px(72)))
         self.grid.setFont(app_state.font(0.9))
+        self.grid.setGridSize(QSize(width + 24, height + self.grid.fontMetrics().lineSpacing() * 3 + 8))
         for n, step in enumerate(self.steps, start=1):
             caption = step.caption(app_state.language)
             if len(caption) > CAPTION_CHARS:
@@ -147,10 +161,6 @@ class LessonOverview(QDialog):
         layout.addWidget(self.grid, 1)
         layout.addWidget(buttons)
         thumbnails.ready.connect(self._show_thumbnail)
-        window = parent.window() if parent is not None else None
-        if window is not None:
-            thumbnails.page_size = window.stack.size()
-            self.resize(window.size() * 0.9)
         thumbnails.request(self.steps)
 
     def _show_thumbnail(self, index: int) -> None:
