@@ -292,3 +292,45 @@ def test_a_page_shortcut_on_a_lesson_key_does_not_steal_it(playing, qtbot):
     playing.lesson_menu.leave()
     qtbot.keyClick(playing.sidebar, Qt.Key_Right)
     assert fired  # without a lesson the shortcut is the page's again
+
+
+def _fake_builtin(monkeypatch, make):
+    import importlib.machinery
+    import sys
+    import types
+
+    module = types.ModuleType("aeviz.state.builtin_lesson")
+    module.__spec__ = importlib.machinery.ModuleSpec("aeviz.state.builtin_lesson", None)
+    module.builtin_lesson = make
+    monkeypatch.setitem(sys.modules, "aeviz.state.builtin_lesson", module)
+
+
+def test_the_builtin_course_starts_from_the_menu(monkeypatch, app_state, qtbot, dialogs):
+    from aeviz.ui.main_window import MainWindow
+
+    _fake_builtin(monkeypatch, _lesson)
+    window = MainWindow(app_state)
+    qtbot.addWidget(window)
+    menu = window.lesson_menu
+    menu.update_actions()
+    assert menu.actions["builtin"].isVisible() and menu.actions["builtin"].isEnabled()
+    menu.actions["builtin"].trigger()
+    assert window.lesson_player.lesson == _lesson() and window.lesson_player.index == 0
+
+
+def test_a_builtin_course_that_cannot_be_built_is_disabled_with_why(monkeypatch, app_state, qtbot):
+    from aeviz.state.lesson import LessonError
+    from aeviz.ui.main_window import MainWindow
+
+    def broken():
+        raise LessonError("lesson.bad_state", "step 3: seed", step=3, state_code="state.out_of_range", field="seed",
+                          value=-1, lo=0, hi=99999)
+
+    app_state.set_language("fr")
+    _fake_builtin(monkeypatch, broken)
+    window = MainWindow(app_state)
+    qtbot.addWidget(window)
+    window.lesson_menu.update_actions()
+    action = window.lesson_menu.actions["builtin"]
+    assert action.isVisible() and not action.isEnabled()
+    assert action.toolTip().startswith("Étape 3 : graine") and "hors de l'intervalle" in action.toolTip()

@@ -71,6 +71,8 @@ class LessonMenu(QObject):
             self.menu.addAction(action)
             self.actions[name] = action
         self.actions["builtin"].setVisible(has_builtin_lesson())
+        self._builtin_problem: AevizError | None = None
+        self._builtin_checked = False
         self.menu.aboutToShow.connect(self.update_actions)
         player.changed.connect(self.update_actions)
         window.state.language_changed.connect(self.retranslate)
@@ -88,6 +90,21 @@ class LessonMenu(QObject):
             enable(self.actions[name], active, "why.no_lesson")
         page = self.window.current_page()
         enable(self.actions["add"], page.can_save_view(), "why.no_page_state")
+        self._check_builtin()
+
+    def _check_builtin(self) -> None:
+        """A built-in lesson that cannot be built (a page's state refuses a step) is disabled, with why."""
+        if not has_builtin_lesson():
+            return
+        if not self._builtin_checked:
+            self._builtin_checked = True
+            try:
+                builtin_lesson()
+            except AevizError as exc:
+                self._builtin_problem = exc
+        action = self.actions["builtin"]
+        action.setEnabled(self._builtin_problem is None)
+        action.setToolTip(describe_error(self._builtin_problem) if self._builtin_problem is not None else "")
 
     # --- lessons in and out ----------------------------------------------------------------------
     def start_builtin(self) -> bool:
