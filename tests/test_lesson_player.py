@@ -334,3 +334,18 @@ def test_a_builtin_course_that_cannot_be_built_is_disabled_with_why(monkeypatch,
     action = window.lesson_menu.actions["builtin"]
     assert action.isVisible() and not action.isEnabled()
     assert action.toolTip().startswith("Étape 3 : graine") and "hors de l'intervalle" in action.toolTip()
+
+
+def test_a_shown_step_is_captured_as_its_thumbnail(playing, qtbot):
+    from aeviz.ui.lesson_overview import CAPTURE_DELAY_MS
+
+    steps = _lesson().steps
+    qtbot.wait(CAPTURE_DELAY_MS + 300)
+    assert playing.thumbnails.pixmap(steps[0]) is not None and playing.thumbnails.pixmap(steps[1]) is None
+    qtbot.keyClick(playing.sidebar, Qt.Key_PageDown)
+    qtbot.keyClick(playing.sidebar, Qt.Key_PageDown)  # step 2 is left before its capture: none taken
+    qtbot.wait(CAPTURE_DELAY_MS + 300)
+    assert playing.thumbnails.pixmap(steps[1]) is None and playing.thumbnails.pixmap(steps[2]) is not None
+    overview = playing.lesson_menu.show_overview()
+    assert overview.shown_thumbnails() == 2
+    overview.reject()

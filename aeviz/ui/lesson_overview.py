@@ -1,10 +1,14 @@
 """All the steps of a lesson as thumbnails: pick one to jump to it.
 
-Thumbnails are drawn from hidden instances of the page classes (one per page, reused
-from step to step) set to each step's state, one thumbnail per timer tick so the
-window keeps answering while they come (a thumbnail costs one page render, about
-0.1 s for the exercises page; see bench/lesson_player.py). They are kept per state,
-so the overview opens at once the next time and a step added later is the only one drawn.
+A step that has been shown is captured from the window itself, a moment after it showed
+(one grab of the page, while the teacher talks). The others are drawn from hidden
+instances of the page classes (one per page, reused from step to step) set to each step's
+state, one thumbnail per timer tick so the window keeps answering while they come. A
+thumbnail from a hidden page costs one render of that page (0.01-0.3 s); the first one
+of a page also builds the page, which for some pages takes seconds (see
+bench/lesson_player.py): capturing shown steps spares most of those. Thumbnails are kept
+per state, so the overview opens at once the next time and a step added later is the only
+one drawn.
 """
 
 from __future__ import annotations
@@ -24,8 +28,12 @@ add_strings({
 
 #: thumbnails per row of the overview, whatever the screen and the zoom
 COLUMNS = 4
+#: the overview's size, relative to the window's
+OVERVIEW_SHARE = 0.9
 #: the narrowest thumbnail (pixels)
 MIN_THUMB_WIDTH = 160
+#: how long after a step shows its page is captured as its thumbnail (quick background loads land)
+CAPTURE_DELAY_MS = 600
 #: characters of the caption under a thumbnail
 CAPTION_CHARS = 70
 
@@ -57,6 +65,11 @@ class ThumbnailCache(QObject):
     def key(step: Step) -> tuple:
         return step.page, step.state
 
+    def fit(self, window) -> None:
+        """Thumbnails for ``window``'s overview: its pages' size, ``COLUMNS`` to a row of the dialog."""
+        dialog_width = int(window.width() * OVERVIEW_SHARE)
+        self.set_geometry(window.stack.size(), max(MIN_THUMB_WIDTH, dialog_width // COLUMNS - 40))
+
     def set_geometry(self, page_size: QSize, width: int) -> None:
         """Draw pages at ``page_size`` (the window's) into thumbnails ``width`` pixels wide."""
         if (page_size, width) != (self.page_size, self.width):
@@ -83,12 +96,27 @@ class ThumbnailCache(QObject):
         self.stop()
         self._pixmaps.clear()
 
-    def close(self) -> None:
+    def shutdown(self) -> None:
+        """Stop drawing and the hidden pages' workers (the window is closing). The pages stay alive
+        until the window goes: deleting one whose worker is still finishing would abort Python."""
         self.stop()
         for page in self._pages.values():
             page.shutdown()
-            page.deleteLater()
-        self._pages.clear()
+
+    def capture_shown_steps(self, player, window) -> None:
+        """Keep a thumbnail of each step the window shows, taken ``CAPTURE_DELAY_MS`` after it showed."""
+        player.step_shown.connect(lambda index: QTimer.singleShot(
+            CAPTURE_DELAY_MS, lambda: self._capture(player, window, index, player.step)))
+
+    def _capture(self, player, window, index: int, step: Step | None) -> None:
+        if (step is None or player.step != step or player.index != index or not window.isVisible()
+                or window.current_page().page_id != step.page):
+            return
+        self.fit(window)
+        if self.key(step) in self._pixmaps:
+            return
+        self._pixmaps[self.key(step)] = window.current_page().grab().scaledToWidth(self.width,
+                                                                                    Qt.SmoothTransformation)
 
     def draw(self, step: Step) -> QPixmap:
         """One step's thumbnail, drawn now (the timer calls this for each queued step)."""
@@ -129,8 +157,8 @@ class LessonOverview(QDialog):
         self.setWindowTitle(tr("overview.title", title=player.lesson.title(app_state.language)))
         window = parent.window() if parent is not None else None
         if window is not None:
-            self.resize(window.size() * 0.9)
-            thumbnails.set_geometry(window.stack.size(), max(MIN_THUMB_WIDTH, self.width() // COLUMNS - 40))
+            self.resize(window.size() * OVERVIEW_SHARE)
+            thumbnails.fit(window)
         size = thumbnails.page_size
         width = thumbnails.width
         height = width * size.height() // max(1, size.width())

@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.lesson_keys = LessonKeys(self, self.lesson_player)
         self.thumbnails = ThumbnailCache(state, self)
+        self.thumbnails.capture_shown_steps(self.lesson_player, self)
         # Created now: a status bar first created after the window is shown stays hidden, and the
         # confirmation of an export ("Saved …") was written to an invisible bar.
         self.statusBar()
@@ -448,7 +449,7 @@ class MainWindow(QMainWindow):
         if not self.lesson_menu.confirm_discard():
             event.ignore()
             return
-        self.thumbnails.close()
+        self.thumbnails.shutdown()
         with workers.shutdown_deadline(CLOSE_BUDGET_MS):
             for page in self.pages.values():
                 try:
