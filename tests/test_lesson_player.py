@@ -191,15 +191,15 @@ def test_leaving_a_modified_lesson_asks_and_cancel_keeps_it(playing, monkeypatch
 
 def test_a_bad_lesson_file_says_why_in_french_and_changes_nothing(playing, app_state, dialogs, tmp_path):
     app_state.set_language("fr")
-    qtbot_index = 2
-    playing.lesson_player.go(qtbot_index)
+    shown = 2
+    playing.lesson_player.go(shown)
     doc = json.loads(_lesson().to_json())
     doc["steps"][1]["state"]["seed"] = -4
     bad = tmp_path / "bad.aevizlesson"
     bad.write_text(json.dumps(doc), encoding="utf-8")
     assert not playing.lesson_menu.open_file(bad)
-    assert playing.lesson_player.lesson == _lesson() and playing.lesson_player.index == qtbot_index
-    assert _page_value(playing) == STATES[qtbot_index]
+    assert playing.lesson_player.lesson == _lesson() and playing.lesson_player.index == shown
+    assert _page_value(playing) == STATES[shown]
     (message,) = dialogs["warning"]
     assert "Étape 2" in message and "graine" in message and "hors de l'intervalle" in message
     assert "step" not in message.lower() and "outside" not in message

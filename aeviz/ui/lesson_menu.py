@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
 
 from aeviz.core.errors import AevizError
-from aeviz.state.lesson import BUILTIN, LESSON_SUFFIX, Step, builtin_lesson, has_builtin_lesson, load_lesson, save_lesson
+from aeviz.state.lesson import BUILTIN, LESSON_SUFFIX, STATE_PAGES, Step, builtin_lesson, has_builtin_lesson, load_lesson, save_lesson
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.lesson_editor import LessonEditor, StepCaptionDialog
@@ -88,8 +88,7 @@ class LessonMenu(QObject):
         active = self.player.active
         for name in ("save", "edit", "overview", "leave"):
             enable(self.actions[name], active, "why.no_lesson")
-        page = self.window.current_page()
-        enable(self.actions["add"], page.can_save_view(), "why.no_page_state")
+        enable(self.actions["add"], self._can_add(), "why.no_page_state")
         self._check_builtin()
 
     def _check_builtin(self) -> None:
@@ -191,8 +190,13 @@ class LessonMenu(QObject):
         page = self.window.current_page()
         self.player.add_step(Step(page.page_id, page.store.value, caption_fr, caption_en, action))
 
+    def _can_add(self) -> bool:
+        """Only a page whose state a lesson file can hold (a step that could not be read back is refused)."""
+        page = self.window.current_page()
+        return page.can_save_view() and page.page_id in STATE_PAGES
+
     def add_view_dialog(self) -> None:
-        if not self.window.current_page().can_save_view():
+        if not self._can_add():
             return
         dialog = StepCaptionDialog(self.window)
         if dialog.exec() == QDialog.Accepted:
