@@ -7,6 +7,8 @@
                                            DIR/<page>.aevizview) and exit
     aeviz --screenshot DIR --view FILE     render the saved view FILE to DIR/<page>.png
     aeviz --screenshot DIR --size 1280x720 render at that window size
+    aeviz --lesson FILE.aevizlesson        start playing a lesson ("--lesson builtin": the course)
+    aeviz --screenshot DIR --lesson FILE   render every step of the lesson to DIR/step-NN.png
     aeviz --self-test [--verbose]          check data, convolution, training and pages; "OK" or exit 1
     aeviz train --model mlp --latent 2 --epochs 5 --out model.aeviz
                                            train headless (see aeviz train --help)
@@ -46,7 +48,7 @@ def split_view_files(argv: list[str]) -> tuple[list[str], list[str]]:
     the way a file manager or a file association passes it."""
     rest, views = [], []
     for index, arg in enumerate(argv):
-        after_option = index > 0 and argv[index - 1] in ("--view", "--screenshot")
+        after_option = index > 0 and argv[index - 1] in ("--view", "--screenshot", "--lesson")
         if arg.lower().endswith(VIEW_SUFFIX) and not arg.startswith("-") and not after_option:
             views.append(arg)
         else:
@@ -63,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="DIR",
                         help="render every page to DIR/<page>.png and DIR/<page>.aevizview, and exit")
     parser.add_argument("--view", metavar="FILE", help="with --screenshot: render this saved view only")
+    parser.add_argument("--lesson", metavar="FILE",
+                        help="play this lesson file (or 'builtin', the course); with --screenshot: render each step")
     parser.add_argument("--size", type=_size, metavar="WxH", help="with --screenshot: the window size, e.g. 1280x720")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--self-test", action="store_true", help="check this installation offscreen and exit")
@@ -84,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("open one saved view at a time")
     if args.view and not args.screenshot:
         parser.error("--view goes with --screenshot (to open a view in the app: aeviz FILE.aevizview)")
+    if args.view and args.lesson:
+        parser.error("--view and --lesson cannot go together")
     if args.command is not None:
         return args.handler(args)
     if args.version:
@@ -97,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         from aeviz.ui.app import render_screenshots
         try:
             files = render_screenshots(args.screenshot, args.lang, args.theme, args.zoom, args.presentation,
-                                       view=args.view, size=args.size)
+                                       view=args.view, size=args.size, lesson=args.lesson)
         except OSError as exc:
             print(f"aeviz: cannot write the screenshots: {exc}", file=sys.stderr)
             return 1
@@ -109,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from aeviz.ui.app import run_gui
     return run_gui(args.lang, args.theme, args.zoom, True if args.presentation else None,
-                   view=views[0] if views else None)
+                   view=views[0] if views else None, lesson=args.lesson)
 
 
 if __name__ == "__main__":

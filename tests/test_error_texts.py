@@ -17,7 +17,7 @@ from aeviz.ui.error_texts import ERROR_TEXTS, describe_error
 
 ROOT = Path(aeviz.__file__).parent
 CODE = re.compile(r"^(bundle|data|image|conv|state|run|view|exercises|convolution|transposed|lab|training|"
-                  r"linear|compression|pretraining|latent)\.(?!json$|aeviz$|png$|csv$)[a-z_]+$")
+                  r"linear|compression|pretraining|latent|lesson)\.(?!json$|aeviz$|png$|csv$)[a-z_]+$")
 
 
 def raised_codes() -> set[str]:
@@ -38,7 +38,7 @@ def raised_codes() -> set[str]:
                     codes.add(arg.value)
                 elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant):
                     prefix = arg.values[0].value
-                    if prefix in ("bundle.", "data.", "image.", "view."):
+                    if prefix in ("bundle.", "data.", "image.", "view.", "lesson."):
                         reasons = images.REASONS if prefix == "image." else files.REASONS
                         codes.update(prefix + r for r in reasons)
     return codes

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.util
 import json
 import os
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from aeviz.core.persist import atomic_write_bytes
 from aeviz.state.base import PageState, StateError
 
 __all__ = ["LessonError", "Step", "Lesson", "STATE_PAGES", "ACTIONS", "state_class", "load_lesson", "save_lesson",
-           "lesson_from_json", "step_from_dict",
+           "lesson_from_json", "step_from_dict", "open_lesson", "builtin_lesson", "has_builtin_lesson", "BUILTIN",
            "LESSON_SUFFIX"]
 
 FORMAT_NAME = "aeviz-lesson"
@@ -45,7 +46,7 @@ class LessonError(StateError):
 
 
 def state_class(page: str) -> type[PageState]:
-    if page not in STATE_PAGES:
+    if page not in STATE_PAGES or importlib.util.find_spec(f"aeviz.state.{page}") is None:
         raise LessonError("lesson.unknown_page", f"unknown page {page[:40]!r}", page=str(page)[:40])
     module = importlib.import_module(f"aeviz.state.{page}")
     found = [v for v in vars(module).values()
@@ -87,34 +88,43 @@ class Lesson:
         return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
 
 
-def _text(value: Any, what: str, step: int) -> str:
+def _bad_text(step: int) -> LessonError:
+    """Step 0 is the lesson's title."""
+    if step == 0:
+        return LessonError("lesson.bad_title", "invalid lesson title")
+    return LessonError("lesson.bad_step", f"step {step}: invalid caption", step=step, part="caption")
+
+
+def _text(value: Any, step: int) -> str:
     if not isinstance(value, str) or len(value) > MAX_CAPTION:
-        raise LessonError("lesson.bad_step", f"step {step}: invalid {what}", step=step)
+        raise _bad_text(step)
     return value
 
 
 def _captions(value: Any, step: int) -> tuple[str, str]:
     if not isinstance(value, dict):
-        raise LessonError("lesson.bad_step", f"step {step}: invalid caption", step=step)
-    return _text(value.get("fr", ""), "caption", step), _text(value.get("en", ""), "caption", step)
+        raise _bad_text(step)
+    return _text(value.get("fr", ""), step), _text(value.get("en", ""), step)
 
 
 def step_from_dict(data: Any, number: int) -> Step:
     if not isinstance(data, dict) or not isinstance(data.get("page"), str):
-        raise LessonError("lesson.bad_step", f"step {number}: not a step", step=number)
+        raise LessonError("lesson.bad_step", f"step {number}: not a step", step=number, part="step")
     page = data["page"]
     version = data.get("state_version", 1)
     if isinstance(version, bool) or not isinstance(version, int):
-        raise LessonError("lesson.bad_step", f"step {number}: invalid state version", step=number)
+        raise LessonError("lesson.bad_step", f"step {number}: invalid state version", step=number, part="state_version")
     try:
         cls = state_class(page)
         state = cls.from_dict(data.get("state", {}), version)
     except StateError as exc:
-        raise LessonError("lesson.bad_state", f"step {number}: {exc}", step=number, code=exc.code,
-                          **{k: v for k, v in exc.params.items() if k not in ("step", "code")}) from None
+        # the page state's error rides along as ``state_code`` and its params (``code`` is the lesson's own)
+        raise LessonError("lesson.bad_state", f"step {number}: {exc}", step=number, state_code=exc.code,
+                          **{k: v for k, v in exc.params.items() if k not in ("step", "state_code")}) from None
     action = data.get("action", "")
     if action not in ACTIONS:
-        raise LessonError("lesson.bad_step", f"step {number}: unknown action {str(action)[:20]!r}", step=number)
+        raise LessonError("lesson.bad_step", f"step {number}: unknown action {str(action)[:20]!r}", step=number,
+                          part="action")
     fr, en = _captions(data.get("caption", {}), number)
     return Step(page, state, fr, en, action)
 
@@ -156,3 +166,24 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
 
 def save_lesson(path: str | os.PathLike, lesson: Lesson) -> Path:
     return atomic_write_bytes(path, lesson.to_json())
+
+
+#: the name that stands for the built-in course where a lesson file is expected (``aeviz --lesson builtin``)
+BUILTIN = "builtin"
+_BUILTIN_MODULE = "aeviz.state.builtin_lesson"
+
+
+def has_builtin_lesson() -> bool:
+    return importlib.util.find_spec(_BUILTIN_MODULE) is not None
+
+
+def builtin_lesson() -> Lesson:
+    """The course as a lesson (``aeviz.state.builtin_lesson``); ``lesson.no_builtin`` when it is not there."""
+    if not has_builtin_lesson():
+        raise LessonError("lesson.no_builtin", "this version of aeviz has no built-in lesson")
+    return importlib.import_module(_BUILTIN_MODULE).builtin_lesson()
+
+
+def open_lesson(source: str | os.PathLike) -> Lesson:
+    """A lesson file, or the built-in course for :data:`BUILTIN`."""
+    return builtin_lesson() if str(source) == BUILTIN else load_lesson(source)

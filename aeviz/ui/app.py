@@ -105,7 +105,8 @@ def make_state(app: QApplication, language: str | None, theme: str | None, zoom:
     return state, warning
 
 
-def run_gui(language=None, theme=None, zoom=None, presentation=None, view: str | None = None) -> NoReturn:
+def run_gui(language=None, theme=None, zoom=None, presentation=None, view: str | None = None,
+            lesson: str | None = None) -> NoReturn:
     from aeviz.ui.main_window import MainWindow
 
     app = create_application()
@@ -121,6 +122,8 @@ def run_gui(language=None, theme=None, zoom=None, presentation=None, view: str |
     QTimer.singleShot(0, _warm_up_heavy_imports)
     if view is not None:
         QTimer.singleShot(0, lambda: window.open_view_file(view))
+    if lesson is not None:
+        QTimer.singleShot(0, lambda: window.lesson_menu.open_source(lesson))
     if os.environ.get("AEVIZ_QUIT_AFTER_PAINT"):  # bench/startup.py: report the first paint, then quit
         probe = FirstPaintProbe(window)
         probe.painted.connect(app.quit)
@@ -150,16 +153,20 @@ def end_process(code: int) -> NoReturn:
 
 def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zoom=None,
                        presentation: bool = False, pages: list[str] | None = None, view: str | None = None,
-                       size: tuple[int, int] | None = None) -> list[Path]:
+                       size: tuple[int, int] | None = None, lesson: str | None = None) -> list[Path]:
     """Render each page to ``out_dir/<page>.png`` offscreen, and its state to ``<page>.aevizview``
     (the file that renders the same picture again with ``view=``); returns the files written.
 
     With ``view``, only that saved view is rendered; a view that cannot be opened raises its
-    :class:`aeviz.core.viewfile.ViewError` (or the page state's error).
+    :class:`aeviz.core.viewfile.ViewError` (or the page state's error). With ``lesson`` (a
+    lesson file or "builtin"), every step is rendered with the lesson bar to ``step-NN.png``
+    (steps' actions are not run: the image shows the state the step opens); a lesson that
+    cannot be opened raises its :class:`aeviz.state.lesson.LessonError`.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from aeviz.core.persist import atomic_write_bytes
     from aeviz.core.viewfile import VIEW_SUFFIX, save_view
+    from aeviz.state.lesson import open_lesson
     from aeviz.ui.main_window import MainWindow
     from aeviz.ui.pages import page_ids
 
@@ -175,6 +182,8 @@ def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zo
     out = Path(out_dir)
     written = []
     try:
+        if lesson is not None:
+            return _render_lesson(app, window, open_lesson(lesson), out)
         if view is not None:
             window.open_view_file(view, interactive=False)
             targets = [window.current_page().page_id]
@@ -187,10 +196,7 @@ def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zo
                 presets = importlib.import_module(f"aeviz.state.{page_id}").PRESETS
                 page.open_state(next(iter(presets.values()))())
             page.prepare_for_screenshot()
-            deadline = time.monotonic() + 0.3
-            while time.monotonic() < deadline:
-                app.processEvents()
-                time.sleep(0.01)
+            _settle(app)
             path = out / f"{page_id}.png"
             atomic_write_bytes(path, window_png(window))
             written.append(path)
@@ -199,6 +205,27 @@ def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zo
     finally:
         window.close()
         app.processEvents()
+    return written
+
+
+def _settle(app, seconds: float = 0.3) -> None:
+    """Let layouts, deferred redraws and quick background results land before a grab."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _render_lesson(app, window, lesson, out: Path) -> list[Path]:
+    from aeviz.core.persist import atomic_write_bytes
+
+    window.lesson_player.start(lesson, run_actions=False)
+    written = []
+    for index in range(len(lesson.steps)):
+        window.lesson_player.go(index, run_action=False)
+        window.current_page().prepare_for_screenshot()
+        _settle(app)
+        written.append(atomic_write_bytes(out / f"step-{index + 1:02d}.png", window_png(window)))
     return written
 
 

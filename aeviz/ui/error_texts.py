@@ -10,6 +10,7 @@ to its own message, so :func:`describe_error` can be used wherever an error is s
 from __future__ import annotations
 
 from aeviz.core.errors import AevizError
+from aeviz.state.base import StateError
 from aeviz.ui.i18n import add_strings, current_language, has_key, tr
 
 __all__ = ["describe_error", "ERROR_TEXTS"]
@@ -282,11 +283,49 @@ ERROR_TEXTS.update({
     "view.not_saveable": {"en": "This page has nothing to save.", "fr": "Cette page n'a rien à enregistrer."},
 })
 
+#: Lesson files (aeviz.state.lesson); a bad step's page-state error is told in ``detail``.
+ERROR_TEXTS.update({
+    "lesson.not_found": {"en": "{name}: file not found.", "fr": "{name} : fichier introuvable."},
+    "lesson.is_folder": {"en": "{name} is a folder, not a lesson.", "fr": "{name} est un dossier, pas une leçon."},
+    "lesson.not_regular": {"en": "{name} is not a regular file (a pipe or a device?); it was not opened.",
+                           "fr": "{name} n'est pas un fichier ordinaire (un tube ou un périphérique ?) ; "
+                                 "il n'a pas été ouvert."},
+    "lesson.unreadable": {"en": "{name} cannot be read (permissions?).",
+                          "fr": "{name} ne peut pas être lu (droits d'accès ?)."},
+    "lesson.too_large": {"en": "{name} is implausibly large for a lesson (the limit is {limit} bytes).",
+                         "fr": "{name} est d'une taille invraisemblable pour une leçon (la limite est de {limit} "
+                               "octets)."},
+    "lesson.damaged": {"en": "{name} is damaged or truncated (not a readable lesson file).",
+                       "fr": "{name} est endommagé ou tronqué (ce n'est pas un fichier de leçon lisible)."},
+    "lesson.foreign": {"en": "{name} is not an aeviz lesson.", "fr": "{name} n'est pas une leçon aeviz."},
+    "lesson.newer_version": {
+        "en": "{name} was made by a newer aeviz (format {version}); this version reads up to format {supported}.",
+        "fr": "{name} a été créé par une version plus récente d'aeviz (format {version}) ; cette version lit "
+              "jusqu'au format {supported}."},
+    "lesson.no_steps": {"en": "{name}: a lesson has from 1 to {limit} steps.",
+                        "fr": "{name} : une leçon compte de 1 à {limit} étapes."},
+    "lesson.bad_title": {"en": "The lesson's title is invalid (it must be a short text in French and English).",
+                         "fr": "Le titre de la leçon est invalide (il doit être un texte court en français et "
+                               "en anglais)."},
+    "lesson.bad_step": {"en": "Step {step}: invalid {part}.", "fr": "Étape {step} : {part} invalide."},
+    "lesson.bad_state": {"en": "Step {step}: {detail}", "fr": "Étape {step} : {detail}"},
+    "lesson.unknown_page": {"en": "this version of aeviz has no page “{page}”.",
+                            "fr": "cette version d'aeviz n'a pas de page « {page} »."},
+    "lesson.no_builtin": {"en": "This version of aeviz has no built-in lesson.",
+                          "fr": "Cette version d'aeviz n'a pas de leçon intégrée."},
+})
+PARAM_TEXTS.update({
+    "err.part.step": {"en": "step (a page and its state expected)", "fr": "étape (une page et son état attendus)"},
+    "err.part.state_version": {"en": "state version", "fr": "version d'état"},
+    "err.part.action": {"en": "action", "fr": "action"},
+    "err.part.caption": {"en": "caption", "fr": "légende"},
+})
+
 add_strings({**{f"err.{code}": texts for code, texts in ERROR_TEXTS.items()}, **PARAM_TEXTS})
 
 #: params whose value is a word to translate, and the catalogue prefix of its translations.
 _WORD_PARAMS = {"limit": "err.limit.", "kind": "err.kind.", "expected": "err.expected.",
-                "field": "err.field.", "current": "err.run.", "target": "err.run."}
+                "field": "err.field.", "current": "err.run.", "target": "err.run.", "part": "err.part."}
 
 
 def _number(value: int) -> str:
@@ -303,6 +342,9 @@ def _filled(exc: AevizError) -> dict[str, object]:
             params[name] = tr(prefix + word, **params)
     if exc.code == "data.idx_magic":
         params["expected"] = tr(f"err.idx.{exc.params.get('expected')}")
+    if exc.code == "lesson.bad_state":
+        nested = {k: v for k, v in exc.params.items() if k not in ("step", "state_code")}
+        params["detail"] = describe_error(StateError(str(exc.params.get("state_code")), "", **nested))
     return params
 
 

@@ -12,7 +12,7 @@ import logging
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QFrame, QHBoxLayout, QListView, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QWidget,
+    QFileDialog, QFrame, QHBoxLayout, QListView, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 import importlib
@@ -28,6 +28,10 @@ from aeviz.ui.settings import MAX_RECENT
 from aeviz.ui import workers
 from aeviz.ui.app_state import AppState
 from aeviz.ui.i18n import LANGUAGE_NAMES, LANGUAGES, add_strings, tr
+from aeviz.ui.lesson_keys import LessonKeys
+from aeviz.ui.lesson_menu import LessonMenu
+from aeviz.ui.lesson_overview import ThumbnailCache
+from aeviz.ui.lesson_player import LessonBar, LessonPlayer
 from aeviz.ui.numbers import qlocale
 from aeviz.ui.pages import PAGES, PageSpec, spec_for
 from aeviz.ui.pages.base import Page
@@ -116,13 +120,23 @@ class MainWindow(QMainWindow):
         self.sidebar.setResizeMode(QListView.Adjust)  # re-wrap when the width changes
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
+        self.lesson_player = LessonPlayer(self)
+        self.lesson_bar = LessonBar(self.lesson_player, state)
         central = QWidget()
-        layout = QHBoxLayout(central)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        layout = QVBoxLayout(central)  # the lesson bar spans the window's width under the page
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
-        layout.addWidget(self.stack, 1)
+        layout.addLayout(row, 1)
+        layout.addWidget(self.lesson_bar)
         self.setCentralWidget(central)
+        self.lesson_keys = LessonKeys(self, self.lesson_player)
+        self.thumbnails = ThumbnailCache(state, self)
+        self.thumbnails.capture_shown_steps(self.lesson_player, self)
         # Created now: a status bar first created after the window is shown stays hidden, and the
         # confirmation of an export ("Saved …") was written to an invisible bar.
         self.statusBar()
@@ -268,6 +282,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, l=language: self.state.set_language(l))
             self.language_actions.addAction(action)
             language_menu.addAction(action)
+
+        self.lesson_menu = LessonMenu(self, self.lesson_player, self.thumbnails)
+        bar.addMenu(self.lesson_menu.menu)
+        self.lesson_bar.buttons["overview"].clicked.connect(self.lesson_menu.show_overview)
+        self.lesson_bar.buttons["leave"].clicked.connect(self.lesson_menu.leave)
 
         help_menu = self._menu(bar, "menu.help")
         help_menu.addAction(self._action("action.about", self.show_about))
@@ -488,10 +507,12 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event) -> None:
-        """Ask about unsaved work, then cancel every worker, wait for them within one short budget, save the settings."""
-        if not self.confirm_quit():
+        """Ask about unsaved lesson edits and work, then cancel every worker, wait for them within one
+        short budget, save the settings."""
+        if not self.lesson_menu.confirm_discard() or not self.confirm_quit():
             event.ignore()
             return
+        self.thumbnails.shutdown()
         with workers.shutdown_deadline(CLOSE_BUDGET_MS):
             for page in self.pages.values():
                 try:

@@ -92,6 +92,10 @@ class Page(QWidget):
         """Show an exact state (a home link's or a lesson step's preset)."""
         self.store.replace(value)
 
+    def run_step_action(self, action: str) -> None:
+        """Do what a lesson step asks once its state shows ("play" the stepper, "train" a short
+        run; see ``aeviz.state.lesson.ACTIONS``). Pages without such a thing ignore it."""
+
     def open_view_model(self, view: View, value: PageState) -> None:
         """Pages with trained weights load ``view``'s model here (raise to refuse the view)."""
 
