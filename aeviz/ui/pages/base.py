@@ -127,7 +127,7 @@ class Page(QWidget):
         self._apply_or_defer("theme", self.retheme)
 
     def _apply_or_defer(self, what: str, apply: Callable[[], None]) -> None:
-        if self.isVisible():
+        if self.isVisible() or self.parentWidget() is None:  # on screen, or a page on its own (tests)
             apply()
         else:
             self._stale.add(what)
