@@ -38,8 +38,12 @@ STATES = ("idle", "early-start", "training", "loading", "encoding", "tsne", "pre
 CHILD = r"""
 import os, sys, time
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from aeviz.ui.app import create_application
+
+# Quitting with a model trained but never saved asks first; the user here answers "Discard"
+# at once, and the timing starts from the close that follows.
+QMessageBox.question = staticmethod(lambda *args, **kwargs: QMessageBox.Discard)
 
 state, folder = sys.argv[1], sys.argv[2]
 app = create_application()

@@ -257,3 +257,28 @@ def test_state_errors_read_in_french(app_state, changes):
     text = describe_error(info.value)
     assert text != str(info.value) and "{" not in text
     assert not re.search(r"\b(choose|only|model|the|outside|invalid|must)\b", text.lower()), text
+
+
+def test_quitting_after_training_asks_to_save_the_model(qtbot, app_state, monkeypatch, tmp_path):
+    """The trained weights are unsaved work until a model file holds them; the question names them."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from aeviz.ui.main_window import MainWindow
+
+    window = MainWindow(app_state)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("training")
+    page = window.page("training")
+    page.store.set(subset=1000, epochs=1)
+    page.on_start()
+    qtbot.waitUntil(lambda: page.store.value.phase == "done", timeout=120_000)
+    assert page.unsaved_work() and "1" in page.unsaved_work()
+    target = tmp_path / "kept.aeviz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: asked.append(text)
+                        or QMessageBox.Save)
+    window.close()
+    assert asked and target.exists() and not window.isVisible()
+    assert page.unsaved_work() is None

@@ -150,6 +150,11 @@ class LabPage(Page):
         if self.store is not None:
             self._render(self.store.value, frozenset())
 
+    def run_step_action(self, action: str) -> None:
+        """A lesson step's "play": the stepper walks the cells from where the step left it."""
+        if action == "play" and not self.stepper.playing():
+            self.stepper.toggle_play()
+
     def retheme(self) -> None:
         for view in self.findChildren(MatrixView):
             view.update()

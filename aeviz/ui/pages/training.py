@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aeviz.core import bundle
 from aeviz.core.errors import AevizError
@@ -87,6 +87,7 @@ class TrainingPage(Page):
         self.run = TrainRun(self)
         self.history: list[dict] = []   # per-epoch losses of the current model, across runs and files
         self.model_data = ""            # the data the current model was trained on, as its file says
+        self.saved_epoch: float | None = None  # the epoch the weights had when last saved to a model file
         self.last_snap = None
         self.last_copy = None           # latest frozen copy of the model (published, saved while running)
         self._untrained_key = None      # (config, seed) the untrained model was built from
@@ -523,6 +524,11 @@ class TrainingPage(Page):
         self.run.set_previews_wanted(False)  # another page, or the window minimised
 
     # --- model files --------------------------------------------------------------------------
+    def run_step_action(self, action: str) -> None:
+        """A lesson step's "train": start the run the step's settings describe, live."""
+        if action == "train" and self.store.value.phase in ("idle", "done", "stopped"):
+            self.on_start()
+
     def open_pretrained(self, model_id: str) -> bool:
         """A shipped model, referenced by its id (a saved view names it, it does not copy it)."""
         match = next((m for m in self.files.models if m.id == model_id), None)
@@ -593,7 +599,24 @@ class TrainingPage(Page):
             self._set_message("train.save_failed", error=lambda e=exc: describe_error(e))
             return False
         self.state.notify(tr("train.saved", path=str(path)))
+        self.saved_epoch = self.store.value.epoch
         return True
+
+    def unsaved_work(self) -> str | None:
+        """Weights trained here (even mid-run) that no model file holds yet."""
+        v = self.store.value
+        if v.origin != "trained" or v.epoch <= 0 or self.saved_epoch == v.epoch:
+            return None
+        return tr("train.unsaved", epochs=fmt_sig(v.epoch))
+
+    def save_unsaved_work(self) -> bool:
+        if self.run.running():
+            self.on_pause()
+        path, _ = QFileDialog.getSaveFileName(self, tr("train.save"), f"autoencoder{bundle.BUNDLE_SUFFIX}",
+                                              tr("train.filter"))
+        if not path:
+            return False
+        return self.save_bundle(path if path.endswith(bundle.BUNDLE_SUFFIX) else path + bundle.BUNDLE_SUFFIX)
 
     # --- saved views --------------------------------------------------------------------------
     def view_model_bytes(self) -> bytes | None:

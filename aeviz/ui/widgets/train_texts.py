@@ -148,4 +148,6 @@ add_strings({
     "err.field.run_end": {"en": "end of the run", "fr": "fin de l'entraînement"},
     "err.field.tab": {"en": "tab", "fr": "onglet"},
     "err.field.log_scale": {"en": "logarithmic scale", "fr": "échelle logarithmique"},
+    "train.unsaved": {"en": "The model trained here ({epochs} epochs) has not been saved to a file.",
+                      "fr": "Le modèle entraîné ici ({epochs} époques) n'a pas été enregistré dans un fichier."},
 })
