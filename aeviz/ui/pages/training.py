@@ -19,6 +19,7 @@ from aeviz.core import bundle
 from aeviz.core.inference import reconstruct
 from aeviz.core.models import build_model, describe_layers
 from aeviz.core.session import load_training_data, model_changes, noisy_preview, run_changes
+from aeviz.ui.dataset_names import dataset_label, safe_name
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.numbers import fmt_sig
@@ -424,9 +425,8 @@ class TrainingPage(Page):
         self.last_copy = copy.deepcopy(b.model)  # the published copy: b.model itself may be trained next
         self._publish(self.last_copy, False)
         self._set_message()
-        name, summary, epochs, data = Path(path).name, b.config.summary(), len(self.history), b.dataset_name
-        self._set_status("train.loaded", name=name, summary=summary, epochs=epochs,
-                         data=(lambda: data) if data else (lambda: tr("train.unknown_data")))
+        name, summary, epochs, data = safe_name(Path(path).name), b.config.summary(), len(self.history), b.dataset_name
+        self._set_status("train.loaded", name=name, summary=summary, epochs=epochs, data=lambda: dataset_label(data))
         self._update_state()
         return True
 
