@@ -163,7 +163,7 @@ def _arrow_buttons_sheet(c: ThemeColors, px, line: str) -> str:
         f"QComboBox QAbstractItemView {{ border: {line}; background: {c.panel}; color: {c.text};"
         f" selection-background-color: {c.accent}; selection-color: {text_on(c.accent)}; }}"
     )
-    width, height = px(10), px(6)
+    width, height = px(9), px(5)
     for state, color in (("", c.text), (":disabled", c.muted), (":off", c.muted)):
         sheet += (arrow_rule(f"QAbstractSpinBox::up-arrow{state}", "up", color, width, height)
                   + arrow_rule(f"QAbstractSpinBox::down-arrow{state}", "down", color, width, height))
@@ -197,6 +197,7 @@ def _scroll_bars_sheet(c: ThemeColors, px) -> str:
 
 
 def _vertical_slider_sheet(c: ThemeColors, px) -> str:
+    """Vertical sliders drawn like the horizontal ones: without it, a black handle on black."""
     return (
         f"QSlider::groove:vertical {{ width: {px(6)}px; background: {c.border}; border-radius: {px(3)}px; }}"
         f"QSlider::add-page:vertical {{ background: {c.accent}; border-radius: {px(3)}px; }}"
