@@ -147,8 +147,13 @@ def make_image_folder(root: Path, per_class: int) -> Path:
     return root
 
 
-def one_try(state: str, folder: Path, env: dict, timeout_s: float = 90.0) -> tuple[int, float | None, str]:
-    """(exit code, seconds from the close request to the process being gone, stderr tail)."""
+def one_try(state: str, folder: Path, env: dict, start_timeout_s: float = 180.0,
+            exit_timeout_s: float = 30.0) -> tuple[int, float | None, str]:
+    """(exit code, seconds from the close request to the process being gone, stderr tail).
+
+    A hang is a child still there ``exit_timeout_s`` after it asked its window to close, or
+    one that never got as far as closing within ``start_timeout_s`` of its launch (on a
+    loaded machine, start-up alone can take tens of seconds: the two are told apart)."""
     process = subprocess.Popen([sys.executable, "-c", CHILD, state, str(folder)], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     closing, errors = [], []
@@ -164,15 +169,20 @@ def one_try(state: str, folder: Path, env: dict, timeout_s: float = 90.0) -> tup
                threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)]  # a full pipe would block the child
     for reader in readers:
         reader.start()
-    deadline = time.time() + timeout_s
-    while process.poll() is None and time.time() < deadline:
+    launched = time.time()
+    while process.poll() is None:
+        now = time.time()
+        if (closing and now > closing[0] + exit_timeout_s) or (not closing and now > launched + start_timeout_s):
+            break
         time.sleep(0.005)
     gone_at = time.time()
     if process.poll() is None:
         stacks = _stacks(process.pid)
         process.kill()
         process.wait()
-        return -9, None, "killed: did not exit\n" + stacks
+        what = (f"did not exit within {exit_timeout_s:.0f} s of closing" if closing
+                else f"never closed its window within {start_timeout_s:.0f} s of launch")
+        return -9, None, f"killed: {what}\n" + stacks
     for reader in readers:
         reader.join(1.0)
     closing_at = closing[0] if closing else None
@@ -180,11 +190,30 @@ def one_try(state: str, folder: Path, env: dict, timeout_s: float = 90.0) -> tup
 
 
 def _stacks(pid: int) -> str:
-    """Where a hung child is stuck (py-spy, if installed)."""
+    """Where a hung child is stuck: every thread's Python and native frames (py-spy, if installed),
+    the whole dump also written to a file named in the first line."""
     if shutil.which("py-spy") is None:
         return ""
-    result = subprocess.run(["py-spy", "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=30)
-    return result.stdout[-3000:]
+    dumps = []
+    for extra in (["--native"], []):  # native frames show Qt/torch waits; fall back to Python only
+        result = subprocess.run(["py-spy", "dump", "--pid", str(pid), *extra], capture_output=True, text=True, timeout=60)
+        dumps.append(result.stdout + result.stderr)
+    fd, name = tempfile.mkstemp(prefix=f"aeviz-hang-{pid}-", suffix=".txt")
+    with os.fdopen(fd, "w") as out:
+        out.write("\n\n".join(dumps))
+    return f"stacks in {name}\n" + dumps[-1][-3000:]
+
+
+def _distribution(times: list[float]) -> str:
+    """min / median / p90 / p99 / max of the close-to-exit times."""
+    if not times:
+        return "no times"
+    ordered = sorted(times)
+
+    def q(fraction: float) -> float:
+        return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+    return (f"min {ordered[0]:.3f} median {statistics.median(ordered):.3f} p90 {q(0.9):.3f} "
+            f"p99 {q(0.99):.3f} max {ordered[-1]:.3f}")
 
 
 def child_env(private: Path) -> dict:
@@ -201,6 +230,7 @@ def run(states, tries: int, per_class: int, verbose: bool = False) -> dict:
         env = child_env(private)
         for state in states:
             codes, times, notes = [], [], []
+            load_before = os.getloadavg()[0]
             for _ in range(tries):
                 code, seconds, stderr = one_try(state, folder, env)
                 codes.append(code)
@@ -214,9 +244,10 @@ def run(states, tries: int, per_class: int, verbose: bool = False) -> dict:
                     print(f"  {state}: exit {code}, {seconds if seconds is None else round(seconds, 3)} s", flush=True)
             results[state] = (codes, times, notes)
             bad = sum(c != 0 for c in codes)
-            print(f"{state:12s} tries {len(codes):3d}  non-zero exits {bad:3d}  close->exit s: "
-                  f"median {statistics.median(times) if times else float('nan'):.3f}  "
-                  f"max {max(times) if times else float('nan'):.3f}"
+            hangs = sum(c == -9 for c in codes)
+            print(f"{state:12s} tries {len(codes):3d}  non-zero exits {bad:3d} (hangs {hangs})  close->exit s: "
+                  f"{_distribution(times)}  over 1 s {sum(t > 1.0 for t in times)}  "
+                  f"load avg {load_before:.1f}->{os.getloadavg()[0]:.1f}"
                   + (f"  e.g. {notes[0]!r}" if notes else ""), flush=True)
     return results
 

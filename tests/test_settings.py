@@ -72,3 +72,15 @@ def test_a_named_pipe_as_settings_does_not_block(tmp_path):
     path = tmp_path / "settings.json"
     os.mkfifo(path)
     assert load_settings(path)[0] == Settings()
+
+
+def test_saving_unchanged_settings_leaves_the_file_alone(tmp_path):
+    path = tmp_path / "settings.json"
+    settings = Settings(language="fr", theme="dark", zoom=1.5)
+    assert save_settings(settings, path)
+    before = path.stat().st_mtime_ns, path.stat().st_ino
+    assert not save_settings(settings, path)  # closing the window with nothing changed: no write, no fsync
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
+    path.write_text('{"language": "fr", "theme": "dark", "zoom": 1.5, "presentation": 0, "torch_threads": 0}')
+    assert save_settings(settings, path)  # 0 is not false: rewritten with proper types
+    assert load_settings(path) == (settings, None)

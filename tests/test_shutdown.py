@@ -39,6 +39,6 @@ def setup(tmp_path_factory):
 def test_closing_from_a_busy_state_exits_cleanly(setup, state):
     folder, env = setup
     for _ in range(TRIES.get(state, 1)):
-        code, seconds, stderr = bench.one_try(state, folder, env, timeout_s=120)
+        code, seconds, stderr = bench.one_try(state, folder, env, start_timeout_s=120, exit_timeout_s=30)
         assert code == 0, f"{state}: exit code {code}: {stderr}"
         assert seconds is not None and seconds < 5, f"{state}: {seconds} s from close to exit"

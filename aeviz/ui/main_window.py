@@ -100,7 +100,7 @@ add_strings({
 
 _log = logging.getLogger(__name__)
 NOTICE_MS = 8000  # how long a confirmation stays in the status bar
-CLOSE_BUDGET_MS = 250  # all waits for workers together, when the window closes
+CLOSE_BUDGET_MS = 100  # all waits for workers together, when the window closes (the process ends next)
 
 
 class MainWindow(QMainWindow):

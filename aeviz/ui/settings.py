@@ -109,5 +109,18 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     return checked, f"{path}: {', '.join(reset)}" if reset else None
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
-    atomic_write_json(path or settings_path(), asdict(settings.validated()))
+def save_settings(settings: Settings, path: Path | None = None) -> bool:
+    """Write the settings unless the file already holds exactly them; True if written.
+
+    The window saves on every change and once more when it closes: skipping an unchanged
+    file spares that last write its fsync, which on a busy disk takes a good part of the
+    second the process has to be gone in."""
+    path = path or settings_path()
+    data = asdict(settings.validated())
+    try:
+        if json.dumps(_read(path), sort_keys=True) == json.dumps(data, sort_keys=True):  # 1 is not true
+            return False
+    except (OSError, UnicodeDecodeError, ValueError):
+        pass  # missing or unusable: write it
+    atomic_write_json(path, data)
+    return True

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from aeviz.ui.theme_arrows import arrow_rule
+
 
 @dataclass(frozen=True)
 class ThemeColors:
@@ -120,6 +122,7 @@ def _outlined_controls_sheet(c: ThemeColors, scale: float) -> str:
     line = f"{px(2)}px solid {c.border}"
     inputs = "QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit, QTextEdit, QTableView, QTreeView"
     focus = ", ".join(f"{w}:focus" for w in inputs.split(", ")) + ", QPushButton:focus"
+    disabled_inputs = ", ".join(f"{w}:disabled" for w in inputs.split(", "))
     return (
         f"{inputs} {{ border: {line}; background: {c.panel}; color: {c.text}; padding: {px(2)}px; }}"
         f"QPushButton {{ border: {line}; background: {c.panel}; color: {c.text}; padding: {px(4)}px {px(10)}px;"
@@ -138,4 +141,67 @@ def _outlined_controls_sheet(c: ThemeColors, scale: float) -> str:
         f"QProgressBar::chunk {{ background: {c.accent}; }}"
         f"QTabBar::tab {{ border: {line}; padding: {px(4)}px {px(10)}px; margin-right: {px(2)}px; }}"
         f"QTabBar::tab:selected {{ background: {c.accent}; color: {text_on(c.accent)}; }}"
+        f"QTabWidget::pane {{ border: {line}; }}"
+        f"{disabled_inputs} {{ border-color: {c.muted}; color: {c.muted}; }}"
+        + _arrow_buttons_sheet(c, px, line)
+        + _scroll_bars_sheet(c, px)
+        + _vertical_slider_sheet(c, px)
+    )
+
+
+def _arrow_buttons_sheet(c: ThemeColors, px, line: str) -> str:
+    """Spin box steps and the combo box drop-down: an outlined button with a text-coloured arrow
+    (styling a spin box's or combo box's border makes Qt drop its own arrows)."""
+    button = f"width: {px(18)}px; background: {c.panel}; border: none; border-left: {line};"
+    sheet = (
+        f"QAbstractSpinBox::up-button {{ subcontrol-origin: padding; subcontrol-position: top right; {button}"
+        f" border-bottom: {px(1)}px solid {c.border}; }}"
+        f"QAbstractSpinBox::down-button {{ subcontrol-origin: padding; subcontrol-position: bottom right; {button} }}"
+        f"QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: top right; {button} }}"
+        f"QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover, QComboBox::drop-down:hover,"
+        f" QAbstractSpinBox::up-button:pressed, QAbstractSpinBox::down-button:pressed {{ background: #333333; }}"
+        f"QComboBox QAbstractItemView {{ border: {line}; background: {c.panel}; color: {c.text};"
+        f" selection-background-color: {c.accent}; selection-color: {text_on(c.accent)}; }}"
+    )
+    width, height = px(9), px(5)
+    for state, color in (("", c.text), (":disabled", c.muted), (":off", c.muted)):
+        sheet += (arrow_rule(f"QAbstractSpinBox::up-arrow{state}", "up", color, width, height)
+                  + arrow_rule(f"QAbstractSpinBox::down-arrow{state}", "down", color, width, height))
+    for state, color in (("", c.text), (":disabled", c.muted)):
+        sheet += arrow_rule(f"QComboBox::down-arrow{state}", "down", color, width, height)
+    return sheet
+
+
+def _scroll_bars_sheet(c: ThemeColors, px) -> str:
+    """Outlined scroll bars: a light handle in a black trough, arrow buttons at both ends."""
+    size, edge = px(16), f"{px(1)}px solid {c.border}"
+    sheet = (
+        f"QScrollBar {{ background: {c.panel}; border: {edge}; }}"
+        f"QScrollBar:vertical {{ width: {size}px; margin: {size}px 0 {size}px 0; }}"
+        f"QScrollBar:horizontal {{ height: {size}px; margin: 0 {size}px 0 {size}px; }}"
+        f"QScrollBar::handle {{ background: {c.muted}; border: {edge}; }}"
+        f"QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {c.text}; }}"
+        f"QScrollBar::handle:vertical {{ min-height: {px(24)}px; }}"
+        f"QScrollBar::handle:horizontal {{ min-width: {px(24)}px; }}"
+        f"QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}"
+    )
+    for orientation, ends in (("vertical", (("sub-line", "top", "up"), ("add-line", "bottom", "down"))),
+                              ("horizontal", (("sub-line", "left", "left"), ("add-line", "right", "right")))):
+        extent = "height" if orientation == "vertical" else "width"
+        for subcontrol, position, direction in ends:
+            sheet += (f"QScrollBar::{subcontrol}:{orientation} {{ subcontrol-origin: margin; subcontrol-position: {position};"
+                      f" {extent}: {size}px; background: {c.panel}; border: {edge}; }}")
+            across, along = (px(8), px(5)) if direction in ("up", "down") else (px(5), px(8))
+            sheet += arrow_rule(f"QScrollBar::{direction}-arrow:{orientation}", direction, c.text, across, along)
+    return sheet
+
+
+def _vertical_slider_sheet(c: ThemeColors, px) -> str:
+    """Vertical sliders drawn like the horizontal ones: without it, a black handle on black."""
+    return (
+        f"QSlider::groove:vertical {{ width: {px(6)}px; background: {c.border}; border-radius: {px(3)}px; }}"
+        f"QSlider::add-page:vertical {{ background: {c.accent}; border-radius: {px(3)}px; }}"
+        f"QSlider::handle:vertical {{ height: {px(16)}px; margin: 0 -{px(6)}px; background: {c.panel};"
+        f" border: {px(2)}px solid {c.accent}; border-radius: {px(8)}px; }}"
+        f"QSlider:vertical {{ min-width: {px(22)}px; }}"
     )

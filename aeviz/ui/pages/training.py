@@ -29,6 +29,7 @@ from aeviz.core.viewfile import load_view_model, model_bytes
 from aeviz.state.base import StateError, Store
 from aeviz.state.run import advance, is_active
 from aeviz.state.training import TrainingState, settings_of
+from aeviz.ui.dataset_names import dataset_label, safe_name
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import tr
 from aeviz.ui.numbers import fmt_percent, fmt_sig
@@ -233,8 +234,8 @@ class TrainingPage(Page):
         if v.origin == "untrained":
             return tr("train.idle")
         name = f"{v.pretrained_id}.aeviz" if v.origin == "pretrained" else v.model_file
-        return tr("train.loaded", name=name, summary=run.model.config.summary(), epochs=len(self.history),
-                  data=self.model_data or tr("train.unknown_data"))
+        return tr("train.loaded", name=safe_name(name), summary=run.model.config.summary(), epochs=len(self.history),
+                  data=dataset_label(self.model_data))
 
     def _show_progress(self) -> None:
         v = self.store.value

@@ -114,10 +114,14 @@ class RunPanel(QWidget, Translatable):
         self.status.setText(text)
 
     def show_snapshot(self, snap, epoch_offset: int = 0) -> None:
-        """``epoch_offset``: epochs of the model's earlier runs, so the count matches the loss plot."""
-        self.progress.setValue(int(1000 * snap.progress))
+        """``epoch_offset``: epochs of the model's earlier runs, so the count matches the loss plot.
+
+        The bar and its percentage count those earlier epochs too: early in "Epoch 13/15" the
+        bar is past 80 %, not at the 10 % of this run's own three epochs."""
+        done = (epoch_offset + snap.progress * snap.epochs) / max(1, epoch_offset + snap.epochs)
+        self.progress.setValue(int(1000 * done))
         self.progress.setFormat(tr("train.progress", epoch=epoch_offset + snap.epoch, epochs=epoch_offset + snap.epochs,
-                                   pct=fmt_percent(int(100 * snap.progress) / 100), eta=fmt_eta(snap.eta_s),
+                                   pct=fmt_percent(int(100 * done) / 100), eta=fmt_eta(snap.eta_s),
                                    rate=fmt_rate(snap.samples_per_s)))
 
     def retranslate(self) -> None:

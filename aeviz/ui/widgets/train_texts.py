@@ -82,7 +82,6 @@ add_strings({
                           "fr": "⚠ Ce modèle ne peut pas être ouvert, rien n'a été changé : {error}"},
     "train.loaded": {"en": "Loaded “{name}”: {summary}, {epochs} epoch(s) of training on {data}.",
                      "fr": "Chargé « {name} » : {summary}, {epochs} époque(s) d'entraînement sur {data}."},
-    "train.unknown_data": {"en": "unknown data", "fr": "données inconnues"},
     "train.saved": {"en": "Saved to {path}.", "fr": "Enregistré dans {path}."},
     "train.save_failed": {"en": "⚠ Could not save: {error}", "fr": "⚠ Échec de l'enregistrement : {error}"},
     "train.live_label": {"en": "{kind}, code {k} (training page, epoch {epoch})",
