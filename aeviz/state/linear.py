@@ -12,11 +12,13 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Literal
 
+from aeviz.core.linear import fit_linear_autoencoder
 from aeviz.state.base import PageState, StateError, check_choice, check_grid, check_range
 from aeviz.state.run import RunPhase, advance
 
 __all__ = ["LinearState", "PRESETS", "DEFAULT_X", "MNIST_SIZES", "MATRIX_MAX", "MNIST_MAX_K", "MATRIX_STEPS",
-           "MNIST_EPOCHS", "MNIST_BATCH", "total_steps", "report_every", "max_k", "clamp_k", "fit_inputs"]
+           "MNIST_EPOCHS", "MNIST_BATCH", "total_steps", "report_every", "max_k", "clamp_k", "fit_inputs",
+           "fit_reports"]
 
 DEFAULT_X = ((4, 2, 3, 1), (2, 1, 2, 0), (6, 3, 5, 2), (1, 0, 1, 1), (5, 3, 4, 1), (3, 2, 2, 2))
 MNIST_SIZES = (1000, 2000, 5000, 10000)
@@ -91,6 +93,24 @@ def fit_inputs(value: LinearState) -> tuple:
     """What a fit's curves depend on: two states with the same inputs show the same fit."""
     data = value.matrix if value.source == "matrix" else value.n
     return value.source, data, value.k, value.fit_seed
+
+
+def fit_reports(value: LinearState, x, spec, until: int | None = None):
+    """The fit of ``value`` on ``x`` (a generator of reports), ending after step ``until`` when given.
+
+    Reports come at fixed steps and the seed is the state's, so a replay up to the step a
+    run reached draws the same points as the run did.
+    """
+    mnist = value.source == "mnist"
+    reports = fit_linear_autoencoder(x, value.k, spec, steps=value.total_steps,
+                                     batch_size=MNIST_BATCH if mnist else None, seed=value.fit_seed,
+                                     report_every_steps=report_every(value.source), report_every_s=0.0,
+                                     with_factors=not mnist, num_threads=None if mnist else 1)
+    for report in reports:
+        yield report
+        if until is not None and report.step >= until:
+            reports.close()
+            return
 
 
 def _mnist_demo() -> LinearState:

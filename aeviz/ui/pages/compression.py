@@ -96,6 +96,7 @@ add_strings({
                                            "images 28×28."},
     "err.compression.duplicate_run": {"en": "Two short runs of the same model and k.",
                                       "fr": "Deux entraînements courts du même modèle et du même k."},
+    "err.field.k": {"en": "code size k", "fr": "taille du code k"},   # as on the linear page
     "err.field.short_runs": {"en": "short runs", "fr": "entraînements courts"},
     "err.field.short_run": {"en": "state of the short run", "fr": "état de l'entraînement court"},
     "err.field.short_run_method": {"en": "model of the short run", "fr": "modèle de l'entraînement court"},

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPus
                                QVBoxLayout, QWidget)
 
 from aeviz.core import cache
-from aeviz.core.linear import LinearFitReport, Spectrum, fit_linear_autoencoder, mnist_matrix, spectrum
+from aeviz.core.linear import LinearFitReport, Spectrum, mnist_matrix, spectrum
 from aeviz.state.base import StateError, Store
-from aeviz.state.linear import (DEFAULT_X, MNIST_BATCH, MNIST_SIZES, LinearState, clamp_k, fit_inputs, max_k,
-                                report_every)
+from aeviz.state.linear import DEFAULT_X, MNIST_SIZES, LinearState, clamp_k, fit_inputs, fit_reports, max_k
 from aeviz.state.run import advance, is_active
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
@@ -35,7 +34,7 @@ from aeviz.ui.widgets.lab_layout import scroll, vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
 from aeviz.ui.workers import TaskSlot
 
-__all__ = ["LinearPage", "DEFAULT_X", "MNIST_SIZES", "fit_reports", "load_mnist_spectrum"]
+__all__ = ["LinearPage", "DEFAULT_X", "MNIST_SIZES", "load_mnist_spectrum"]
 
 add_strings({
     "linear.title": {"en": "Linear autoencoder = PCA: matrix factorisation X = U·Vᵀ",
@@ -460,24 +459,6 @@ class LinearPage(Page):
         self._job = None
         self.fit_slot.stop(1000)
         self.spectrum_slot.stop(1000)
-
-
-def fit_reports(value: LinearState, x: np.ndarray, spec: Spectrum, until: int | None = None):
-    """The fit of ``value`` on ``x`` (a generator of reports), ending after step ``until`` when given.
-
-    Reports come at fixed steps and the seed is the state's, so a replay up to the step a
-    run reached draws the same points as the run did.
-    """
-    mnist = value.source == "mnist"
-    reports = fit_linear_autoencoder(x, value.k, spec, steps=value.total_steps,
-                                     batch_size=MNIST_BATCH if mnist else None, seed=value.fit_seed,
-                                     report_every_steps=report_every(value.source), report_every_s=0.0,
-                                     with_factors=not mnist, num_threads=None if mnist else 1)
-    for report in reports:
-        yield report
-        if until is not None and report.step >= until:
-            reports.close()
-            return
 
 
 def load_mnist_spectrum(n: int):
