@@ -239,16 +239,19 @@ class CompressionPage(Page):
             return
         k = value.k
         phase = advance(value.short_run, "stopped") if is_active(value.short_run) else value.short_run
-        if self._edit(short_run=advance(phase, "running"), short_run_method=method, short_run_k=k,
-                      short_run_progress=0.0):
-            self._job = "train"
-            self.work_slot.start(lambda: cp.train_point(method, k))
+        self._job = "train"
+        self.work_slot.start(lambda: cp.train_point(method, k))
+        if not self._edit(short_run=advance(phase, "running"), short_run_method=method, short_run_k=k,
+                          short_run_progress=0.0):
+            self.work_slot.cancel()
+            self._job = None
 
     def recompute(self) -> None:
         if self.work_slot.start(cp.compute_curves):
             self._job = "recompute"
             self._message = ""
             self.progress.setValue(0)
+            self._update_buttons()
 
     def stop(self) -> None:
         """Stop the short run: nothing is kept, the phase says it stopped."""
