@@ -120,3 +120,19 @@ def test_background_work_never_touches_a_widget(page, qtbot, quick_short_runs, m
     qtbot.waitUntil(lambda: not page.busy(), timeout=120000)
     assert page.status.text() == "Done." and ("pca", 16) in page.curves
     assert widget_calls_off_gui_thread == []
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"k": 3}, ["taille du code k"]),
+    ({"short_runs": (("mlp", 16, 0.01, 1.0, 6.0, 10000, "AAAA"),)}, ["exemples", "28×28"]),
+    ({"short_run_progress": 3.0}, ["avancement de l'entraînement court"]),
+])
+def test_state_errors_read_in_french(page, app_state, changes, words):
+    from aeviz.ui.error_texts import describe_error
+
+    app_state.set_language("fr")
+    with pytest.raises(StateError) as info:
+        page.store.set(**changes)
+    text = describe_error(info.value)
+    assert all(word in text for word in words), text
+    assert not any(english in text for english in ("outside", "is not", "expected", "allowed", "short run"))

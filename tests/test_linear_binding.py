@@ -135,3 +135,20 @@ def test_background_work_never_touches_a_widget(page, qtbot, widget_calls_off_gu
     assert page.wait_until_idle(120)
     assert page.store.value.fit == "stopped" and page.last_report.step == 6
     assert widget_calls_off_gui_thread == []
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"k": 9}, ["taille du code k", "9"]),
+    ({"fit_step": 5}, ["non lancé", "5 pas"]),
+    ({"n": 3}, ["nombre d'images n"]),
+    ({"fit": "x"}, ["état de l'entraînement"]),
+])
+def test_state_errors_read_in_french(page, app_state, changes, words):
+    from aeviz.ui.error_texts import describe_error
+
+    app_state.set_language("fr")
+    with pytest.raises(StateError) as info:
+        LinearState().with_changes(**changes)
+    text = describe_error(info.value)
+    assert all(word in text for word in words), text
+    assert not any(english in text for english in ("outside", "is not", "expected", "allowed", " step"))

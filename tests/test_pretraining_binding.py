@@ -115,3 +115,19 @@ def test_the_experiment_never_touches_a_widget(page, qtbot, quick_experiment, wi
     qtbot.waitUntil(lambda: page.store.value.experiment == "done" and not page.busy(), timeout=120000)
     assert 2 in page.store.value.results_dict()
     assert widget_calls_off_gui_thread == []
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"L": 0}, ["étiquettes par classe L"]),
+    ({"results": ((10, (0.5,), (0.5,), (0.5,)), (5, (0.5,), (0.5,), (0.5,)))}, ["ordre croissant"]),
+    ({"experiment": "running"}, ["au moins une valeur de L"]),
+])
+def test_state_errors_read_in_french(page, app_state, changes, words):
+    from aeviz.ui.error_texts import describe_error
+
+    app_state.set_language("fr")
+    with pytest.raises(StateError) as info:
+        page.store.set(**changes)
+    text = describe_error(info.value)
+    assert all(word in text for word in words), text
+    assert not any(english in text for english in ("outside", "is not", "expected", "allowed", "results"))
