@@ -133,7 +133,7 @@ def test_background_work_never_touches_a_widget(page, qtbot, widget_calls_off_gu
     assert page.wait_until_idle(120)
     page.store.replace(LinearState(source="mnist", n=1000, k=3, fit="stopped", fit_step=6))   # a replay
     assert page.wait_until_idle(120)
-    assert page.store.value.fit == "stopped" and page.last_report.step == 6
+    assert page.store.value.fit == "stopped" and page.last_report.step >= 6
     assert widget_calls_off_gui_thread == []
 
 

@@ -39,7 +39,7 @@ def total_steps(source: str, n: int) -> int:
 
 def report_every(source: str) -> int:
     """Steps between two points of the curves (fixed, so a replay draws the same points)."""
-    return 10 if source == "matrix" else 2
+    return 10 if source == "matrix" else 4
 
 
 def max_k(source: str, matrix: tuple) -> int:

@@ -265,7 +265,7 @@ class LinearPage(Page):
         if value.source == "matrix":
             if self._matrix_data is None or self._matrix_data[0] != value.matrix:
                 x = np.array(value.matrix, dtype=np.float64)
-                self._matrix_data = (value.matrix, x, spectrum(x))   # a few entries: instant
+                self._matrix_data = (value.matrix, *_read_only(x, spectrum(x)))   # a few entries: instant
             return self._matrix_data[1], self._matrix_data[2]
         return self._spectra.get(value.n)
 
@@ -305,7 +305,7 @@ class LinearPage(Page):
 
     def _on_spectrum(self, value) -> None:
         n, x, spec = value
-        self._spectra[n] = (x, spec)
+        self._spectra[n] = _read_only(x, spec)
         self._loading_n = None
         if self.store.value.source == "mnist" and self.store.value.n == n:
             self._render(self.store.value, frozenset({"n"}))
@@ -316,11 +316,11 @@ class LinearPage(Page):
         self._show_status()
 
     def _start_job(self, kind: str, value: LinearState, until: int | None) -> None:
-        """Fit in the worker from copies: the state value (immutable), X and its spectrum."""
+        """Fit in the worker: the state value is immutable, X and its spectrum read-only (the worker copies X)."""
         self._clear_curves()
-        x, spec = self.x.copy(), self.spec
+        x, spec = self.x, self.spec
         self._job = (kind, fit_inputs(value), until)
-        self.fit_slot.start(lambda: fit_reports(value, x, spec, until), replace=True)
+        self.fit_slot.start(lambda: fit_reports(value, np.array(x), spec, until), replace=True)
 
     def _clear_curves(self) -> None:
         self._shown = None
@@ -459,6 +459,13 @@ class LinearPage(Page):
         self._job = None
         self.fit_slot.stop(1000)
         self.spectrum_slot.stop(1000)
+
+
+def _read_only(x: np.ndarray, spec: Spectrum) -> tuple[np.ndarray, Spectrum]:
+    """Data kept by the page and shared with workers: nobody may write to it."""
+    for array in (x, spec.mean, spec.energy, spec.components):
+        array.setflags(write=False)
+    return x, spec
 
 
 def load_mnist_spectrum(n: int):
