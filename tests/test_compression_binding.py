@@ -36,10 +36,10 @@ def page(qtbot, app_state):
     from aeviz.ui.pages.compression import CompressionPage
 
     page = CompressionPage(app_state)
-    qtbot.addWidget(page)
     yield page
     page.shutdown()
     qtbot.waitUntil(lambda: not page.busy() and not running_tasks(), timeout=60000)
+    page.deleteLater()   # not given to qtbot: it would delete the page before this teardown stops its work
 
 
 def a_point(method="mlp", k=4, mse=0.0234):

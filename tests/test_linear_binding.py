@@ -22,11 +22,11 @@ def page(qtbot, app_state):
     from aeviz.ui.pages.linear import LinearPage
 
     page = LinearPage(app_state)
-    qtbot.addWidget(page)
     yield page
     page.shutdown()
     # a replaced job (a spectrum no longer wanted) ends on its own, unobserved: wait for it too
     qtbot.waitUntil(lambda: not page.busy() and not running_tasks(), timeout=60000)
+    page.deleteLater()   # not given to qtbot: it would delete the page before this teardown stops its work
 
 
 def test_model_to_view(page, qtbot):

@@ -34,10 +34,10 @@ def page(qtbot, app_state):
     from aeviz.ui.pages.pretraining import PretrainingPage
 
     page = PretrainingPage(app_state)
-    qtbot.addWidget(page)
     yield page
     page.shutdown()
     qtbot.waitUntil(lambda: not page.busy() and not running_tasks(), timeout=60000)
+    page.deleteLater()   # not given to qtbot: it would delete the page before this teardown stops its work
 
 
 def left():

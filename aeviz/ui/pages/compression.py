@@ -10,11 +10,10 @@ row shows the same test digits reconstructed by each method at the chosen k.
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QProgressBar, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
@@ -25,6 +24,7 @@ from aeviz.state.run import advance, is_active
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
+from aeviz.ui.pages.waiting import wait_until
 from aeviz.ui.numbers import fmt_int, percent_format
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.image_grid import ImageGrid
@@ -311,18 +311,12 @@ class CompressionPage(Page):
         self._show_progress()
 
     def busy(self) -> bool:
-        return self.work_slot.busy or self.loader.busy
+        """Work is under way, or its last results are not drawn yet."""
+        return self.work_slot.task is not None or self.loader.task is not None
 
     def wait_until_idle(self, timeout_s: float = 600.0) -> bool:
         """Let the work finish while the events flow (for screenshots and tests); True if it did."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            QCoreApplication.processEvents()
-            if not self.busy():
-                QCoreApplication.processEvents()
-                return True
-            time.sleep(0.01)
-        return False
+        return wait_until(lambda: not self.busy(), timeout_s)
 
     # --- display ------------------------------------------------------------------------------
     def _render(self, value: CompressionState, changed: frozenset) -> None:

@@ -11,10 +11,9 @@ is kept in memory (and on disk) per n, so changing k moves the floor at once.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter,
                                QVBoxLayout, QWidget)
 
@@ -26,6 +25,7 @@ from aeviz.state.run import advance, is_active
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
+from aeviz.ui.pages.waiting import wait_until
 from aeviz.ui.numbers import fmt_int
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.factor_panel import FactorPanel
@@ -408,19 +408,12 @@ class LinearPage(Page):
         enable(self.stop_button, running, "why.not_running")
 
     def busy(self) -> bool:
-        """Work is under way: the spectrum loading, a fit, or a finished fit being drawn again."""
-        return self.spectrum_slot.busy or self.fit_slot.busy
+        """Work is under way (the spectrum, a fit, a replay), or its last results are not drawn yet."""
+        return self.spectrum_slot.task is not None or self.fit_slot.task is not None
 
-    def wait_until_idle(self, timeout_s: float = 120.0) -> bool:
+    def wait_until_idle(self, timeout_s: float = 600.0) -> bool:
         """Let the work finish while the events flow (for screenshots and tests); True if it did."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            QCoreApplication.processEvents()
-            if not self.busy() and self.store.value.fit != "running":
-                QCoreApplication.processEvents()
-                return True
-            time.sleep(0.01)
-        return False
+        return wait_until(lambda: not self.busy() and self.store.value.fit != "running", timeout_s)
 
     # --- hooks ---------------------------------------------------------------------------------
     def retranslate(self) -> None:

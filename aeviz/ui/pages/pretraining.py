@@ -9,10 +9,9 @@ progress, and every point is cached so a class never waits twice.
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QLabel, QProgressBar, QPushButton, QSlider, QVBoxLayout,
                                QWidget, QSplitter)
 
@@ -23,6 +22,7 @@ from aeviz.state.run import advance, is_active
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
+from aeviz.ui.pages.waiting import wait_until
 from aeviz.ui.numbers import percent_format
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.lab_layout import vcol, controls_column
@@ -231,18 +231,12 @@ class PretrainingPage(Page):
         self._show_status()
 
     def busy(self) -> bool:
-        return self.slot.busy
+        """The experiment runs, or its last results are not drawn yet."""
+        return self.slot.task is not None
 
     def wait_until_idle(self, timeout_s: float = 600.0) -> bool:
         """Let the work finish while the events flow (for screenshots and tests); True if it did."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            QCoreApplication.processEvents()
-            if not self.busy():
-                QCoreApplication.processEvents()
-                return True
-            time.sleep(0.01)
-        return False
+        return wait_until(lambda: not self.busy(), timeout_s)
 
     # --- store → view --------------------------------------------------------------------------
     def _render(self, value: PretrainingState, changed: frozenset) -> None:
