@@ -132,7 +132,7 @@ def test_linear_page_trains_live_and_retranslates(qtbot, app_state, data_dir):
     from aeviz.ui.pages.linear import LinearPage
     page = LinearPage(app_state)
     qtbot.addWidget(page)
-    qtbot.waitUntil(lambda: page.task is not None and not page.task.is_running(), timeout=10000)
+    qtbot.waitUntil(lambda: page.store.value.fit == "done" and not page.busy(), timeout=60000)
     assert page.last_report.loss <= 1.01 * page.floor
     assert page.floor_line.getData()[1][0] == pytest.approx(numpy_floor(page.x, 2))
     app_state.set_language("fr")
@@ -152,10 +152,10 @@ def test_linear_page_mnist_floor_and_shutdown(qtbot, app_state, data_dir):
     assert page.floor == pytest.approx(numpy_floor(page.x.astype(np.float64), 2), rel=1e-4)
     page.k_spin.setValue(8)
     assert page.floor == pytest.approx(page.spec.floor(8))
-    page.start_training()
+    page.train_button.click()
     qtbot.waitUntil(lambda: page.last_report is not None and page.last_report.step > 0, timeout=10000)
     page.shutdown()
-    assert page.task is None
+    qtbot.waitUntil(lambda: not page.busy(), timeout=10000)
 
 
 def test_compression_and_pretraining_pages(qtbot, app_state, data_dir):
@@ -172,8 +172,9 @@ def test_compression_and_pretraining_pages(qtbot, app_state, data_dir):
     assert comp.train_buttons["mlp"].isEnabled()
     short = cp.Point("mlp", 16, 0.05, "trained", np.zeros((8, 28, 28), np.uint8),
                      {"seconds": 12.0, "epochs": 6, "n_train": 10000, "model": "", "layers": "784-256-64-16"})
-    comp._on_result(short)
-    assert comp.curves[("mlp", 16)].source == "built" and comp.short_runs[("mlp", 16)] is short
+    comp.store.replace(comp.store.value.with_point(short))
+    assert comp.curves[("mlp", 16)].source == "built"
+    assert comp.store.value.short_points()[("mlp", 16)].mse == short.mse
     assert "short run here: MSE 0.05" in comp.example_labels["mlp"].text()
     assert "60,000 images" in comp.example_labels["mlp"].text().replace("\u202f", ",")
     assert "Record" in comp.record_label.text() and "3.00" in comp.record_label.text()

@@ -10,6 +10,7 @@ row shows the same test digits reconstructed by each method at the chosen k.
 
 from __future__ import annotations
 
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -17,14 +18,19 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QLabel, QPro
                                QVBoxLayout, QWidget)
 
 from aeviz.core import compression as cp
+from aeviz.state.base import StateError, Store
+from aeviz.state.compression import TRAINABLE, CompressionState, short_run_of
+from aeviz.state.run import advance, is_active
+from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
+from aeviz.ui.pages.waiting import wait_until
 from aeviz.ui.numbers import fmt_int, percent_format
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.image_grid import ImageGrid
 from aeviz.ui.widgets.lab_layout import scroll, vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
-from aeviz.ui.workers import Task
+from aeviz.ui.workers import TaskSlot
 
 add_strings({
     "comp.title": {"en": "Compression: how many numbers does a digit need?",
@@ -82,10 +88,23 @@ add_strings({
     "comp.working": {"en": "Working… {pct} %", "fr": "Calcul… {pct} %"},
     "comp.done": {"en": "Done.", "fr": "Terminé."},
     "comp.error": {"en": "Failed: {msg}", "fr": "Échec : {msg}"},
+    "comp.stop": {"en": "Stop the short run", "fr": "Arrêter l'entraînement court"},
+    "comp.stopped": {"en": "Short run stopped ({method}, k = {k}): nothing kept.",
+                     "fr": "Entraînement court arrêté ({method}, k = {k}) : rien n'est gardé."},
+    "err.compression.bad_examples": {"en": "The examples of the short run ({method}, k = {k}) are not 28×28 images.",
+                                     "fr": "Les exemples de l'entraînement court ({method}, k = {k}) ne sont pas des "
+                                           "images 28×28."},
+    "err.compression.duplicate_run": {"en": "Two short runs of the same model and k.",
+                                      "fr": "Deux entraînements courts du même modèle et du même k."},
+    "err.field.k": {"en": "code size k", "fr": "taille du code k"},   # as on the linear page
+    "err.field.short_runs": {"en": "short runs", "fr": "entraînements courts"},
+    "err.field.short_run": {"en": "state of the short run", "fr": "état de l'entraînement court"},
+    "err.field.short_run_method": {"en": "model of the short run", "fr": "modèle de l'entraînement court"},
+    "err.field.short_run_k": {"en": "k of the short run", "fr": "k de l'entraînement court"},
+    "err.field.short_run_progress": {"en": "progress of the short run", "fr": "avancement de l'entraînement court"},
 })
 
 METHOD_COLORS = {"pca": 5, "linear": 0, "mlp": 1, "conv": 2, "deep": 3}
-TRAINABLE = ("linear", "mlp", "conv")
 #: rows of example reconstructions (the record model has k = 30, off the k grid: its own line of text)
 EXAMPLE_METHODS = ("pca", "linear", "mlp", "conv")
 
@@ -96,20 +115,24 @@ class CompressionPage(Page):
 
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(state, parent)
+        cached = tuple(sorted(short_run_of(p) for p in cp.load_short_runs().values()))
+        self.store: Store[CompressionState] = Store(CompressionState(short_runs=cached))
+        self.work_slot, self.loader = TaskSlot(self), TaskSlot(self)
+        # derived data: the full-run curve (shipped or recomputed), the original test digits
         self.curves = cp.load_curves()
-        self.short_runs = cp.load_short_runs()
         self.originals: np.ndarray | None = None
-        self.task: Task | None = None
+        self._job: str | None = None   # "train" or "recompute" while the work slot runs
+        self._message = ""
         self.k_combo = QComboBox()
         for k in cp.K_GRID:
             self.k_combo.addItem(str(k), k)
-        self.k_combo.setCurrentIndex(cp.K_GRID.index(16))
         self.ratio_label = QLabel()
         self.ratio_label.setWordWrap(True)
         self.scale_font(self.ratio_label, 1.15, bold=True)
         self.train_buttons = {m: QPushButton() for m in TRAINABLE}
-        self.recompute_button = QPushButton()
+        self.recompute_button, self.stop_button = QPushButton(), QPushButton()
         self.bind_text(self.recompute_button.setText, "comp.recompute")
+        self.bind_text(self.stop_button.setText, "comp.stop")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.status = QLabel()
@@ -130,7 +153,7 @@ class CompressionPage(Page):
         fl.setContentsMargins(0, 0, 0, 0)
         fl.addRow(k_label, self.k_combo)
         left = vcol(self.heading("comp.title", 1.3), intro, protocol, form, self.ratio_label, short_title,
-                    *self.train_buttons.values(),
+                    *self.train_buttons.values(), self.stop_button,
                     self.recompute_button, self.progress, self.status)
         self.mse_plot, self.psnr_plot = ThemedPlot(state), ThemedPlot(state)
         for plot in (self.mse_plot, self.psnr_plot):
@@ -181,78 +204,162 @@ class CompressionPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
-        self.k_combo.currentIndexChanged.connect(self.refresh)
+        self.k_combo.currentIndexChanged.connect(self._on_k_edit)
         for method, button in self.train_buttons.items():
             button.clicked.connect(lambda _c=False, m=method: self.train(m))
+        self.stop_button.clicked.connect(self.stop)
         self.recompute_button.clicked.connect(self.recompute)
+        for signal, slot in ((self.work_slot.progress, self._on_progress), (self.work_slot.result, self._on_result),
+                             (self.work_slot.error, self._on_error), (self.work_slot.finished, self._on_finished),
+                             (self.loader.result, self._on_originals), (self.loader.error, self._on_error)):
+            signal.connect(slot)
+        self.store.observe(self._render)
         self.retranslate()
         self.rescale()
+        self._render(self.store.value, frozenset({"k"}))
 
-    def k(self) -> int:
-        return int(self.k_combo.currentData())
+    # --- user edits → store ----------------------------------------------------------------------
+    def _edit(self, **changes) -> bool:
+        try:
+            self.store.set(**changes)
+        except StateError as exc:
+            self._message = describe_error(exc)
+            self._render(self.store.value, frozenset())
+            return False
+        return True
+
+    def _on_k_edit(self, index: int) -> None:
+        self._edit(k=cp.K_GRID[index])
 
     # --- work ---------------------------------------------------------------------------------
-    def _run(self, work) -> None:
-        if self.task is not None and self.task.is_running():
-            return
-        self.task = Task(work)
-        self.task.progress.connect(self._on_progress)
-        self.task.result.connect(self._on_result)
-        self.task.error.connect(self._on_error)
-        self.task.finished.connect(self._on_finished)
-        self._busy(True)
-        self.task.start()
-
     def train(self, method: str) -> None:
-        self._run(lambda: cp.train_point(method, self.k()))
+        """A short run of ``method`` at the chosen k, trained in the worker from copies of its settings."""
+        value = self.store.value
+        if self.work_slot.busy:
+            return
+        k = value.k
+        phase = advance(value.short_run, "stopped") if is_active(value.short_run) else value.short_run
+        self._job = "train"
+        self.work_slot.start(lambda: cp.train_point(method, k))
+        if not self._edit(short_run=advance(phase, "running"), short_run_method=method, short_run_k=k,
+                          short_run_progress=0.0):
+            self.work_slot.cancel()
+            self._job = None
 
     def recompute(self) -> None:
-        self._run(cp.compute_curves)
-
-    def load_originals(self) -> None:
-        if self.originals is None and (self.task is None or not self.task.is_running()):
-            self._run(lambda: ("originals", cp.eval_images()[:cp.EVAL["examples"]].reshape(-1, 28, 28)))
-
-    def _busy(self, busy: bool) -> None:
-        for button in (*self.train_buttons.values(), self.recompute_button):
-            enable(button, not busy, "why.busy")
-        if not busy:
+        if self.work_slot.start(cp.compute_curves):
+            self._job = "recompute"
+            self._message = ""
+            self.progress.setValue(0)
             self._update_buttons()
 
+    def stop(self) -> None:
+        """Stop the short run: nothing is kept, the phase says it stopped."""
+        value = self.store.value
+        if self._job == "train" and value.short_run == "running":
+            self.work_slot.cancel()
+            self._job = None
+            self._edit(short_run=advance("running", "stopped"))
+
+    def load_originals(self) -> None:
+        if self.originals is None and not self.loader.busy:
+            self.loader.start(lambda: cp.eval_images()[:cp.EVAL["examples"]].reshape(-1, 28, 28))
+
     def _on_progress(self, fraction) -> None:
-        pct = int(round(100 * float(fraction)))
-        self.progress.setValue(pct)
-        self.status.setText(tr("comp.working", pct=pct))
+        if self._job == "train":
+            self._edit(short_run_progress=min(1.0, max(0.0, float(fraction))))
+        elif self._job == "recompute":
+            pct = int(round(100 * float(fraction)))
+            self.progress.setValue(pct)
+            self.status.setText(tr("comp.working", pct=pct))
 
     def _on_result(self, value) -> None:
-        if isinstance(value, tuple) and value and value[0] == "originals":
-            self.originals = value[1]
-        elif isinstance(value, cp.Point):
-            self.short_runs[(value.method, value.k)] = value
-            self.status.setText(tr("comp.done"))
+        if isinstance(value, cp.Point) and self._job == "train":
+            state = self.store.value
+            self._edit_value(state.with_point(value).with_changes(short_run=advance(state.short_run, "done"),
+                                                                  short_run_progress=1.0))
         elif isinstance(value, dict):
             self.curves = value
-            self.short_runs = cp.load_short_runs()
-            self.status.setText(tr("comp.done"))
-        self.progress.setValue(100)
-        self.refresh()
+            state = self.store.value
+            merged = {(run[0], run[1]): run for run in state.short_runs}
+            merged.update({key: short_run_of(p) for key, p in cp.load_short_runs().items()})
+            if not self._edit(short_runs=tuple(sorted(merged.values()))):
+                return
+            self._message = tr("comp.done")
+            self._render(self.store.value, frozenset({"curves"}))
+
+    def _edit_value(self, value: CompressionState) -> None:
+        try:
+            self.store.replace(value)
+        except StateError as exc:
+            self._message = describe_error(exc)
+            self._render(self.store.value, frozenset())
+
+    def _on_originals(self, images) -> None:
+        self.originals = images
+        self.example_grids["original"].set_images(self.originals)
 
     def _on_error(self, message: str, _details: str = "") -> None:
-        self.status.setText(tr("comp.error", msg=message))
+        if self._job == "train" and self.store.value.short_run == "running":
+            self._edit(short_run=advance("running", "stopped"))
+        self._message = tr("comp.error", msg=message)
+        self._show_progress()
 
     def _on_finished(self) -> None:
-        self._busy(False)
+        self._job = None
+        self._update_buttons()
+        self._show_progress()
+
+    def busy(self) -> bool:
+        """Work is under way, or its last results are not drawn yet."""
+        return self.work_slot.task is not None or self.loader.task is not None
+
+    def wait_until_idle(self, timeout_s: float = 600.0) -> bool:
+        """Let the work finish while the events flow (for screenshots and tests); True if it did."""
+        return wait_until(lambda: not self.busy(), timeout_s)
 
     # --- display ------------------------------------------------------------------------------
+    def _render(self, value: CompressionState, changed: frozenset) -> None:
+        """Show ``value``; a progress step redraws only the bar and the status."""
+        if changed and changed <= {"short_run_progress"}:
+            self._show_progress()
+            return
+        self.k_combo.blockSignals(True)
+        self.k_combo.setCurrentIndex(cp.K_GRID.index(value.k))
+        self.k_combo.blockSignals(False)
+        self._message = self._message if not changed or changed == {"curves"} else ""
+        self.refresh()
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        value = self.store.value
+        if self._job == "recompute":
+            return
+        self.progress.setValue(int(round(100 * value.short_run_progress)))
+        method, k = tr(f"comp.{value.short_run_method}"), value.short_run_k
+        if self._message:
+            self.status.setText(self._message)
+        elif value.short_run == "running":
+            self.status.setText(tr("comp.working", pct=int(round(100 * value.short_run_progress))))
+        elif value.short_run == "done":
+            self.status.setText(tr("comp.done"))
+        elif value.short_run in ("stopped", "diverged"):
+            self.status.setText(tr("comp.stopped", method=method, k=k))
+        else:
+            self.status.clear()
+
     def refresh(self, *_args) -> None:
-        k = self.k()
+        """Draw the curves, the short runs and the examples at the state's k."""
+        value = self.store.value
+        k = value.k
+        short_runs = value.short_points()
         self.ratio_label.setText(tr("comp.ratio", k=k, bytes=cp.code_bytes(k),
                                     ratio=fmt_num(round(cp.compression_ratio(k), 1))))
         for method in cp.METHODS:
             ks, mse = cp.series(self.curves, method)
             self.lines[(False, method)].setData(ks, mse)
             self.lines[(True, method)].setData(ks, [cp.psnr(v) for v in mse])
-        self._refresh_short_runs()
+        self._refresh_short_runs(short_runs)
         for marker in self.k_marker:
             marker.setPen(self.state.colors.muted, width=self.state.px(2))
             marker.setValue(np.log10(k))
@@ -262,7 +369,7 @@ class CompressionPage(Page):
         for method in EXAMPLE_METHODS:
             point = self.curves.get((method, k))
             name = tr(f"comp.{method}")
-            short = self.short_runs.get((method, k))
+            short = short_runs.get((method, k))
             if point is None:
                 text = tr("comp.missing", method=name)
                 self.example_grids[method].set_images(short.examples if short else np.zeros((0, 28, 28), np.uint8))
@@ -289,12 +396,12 @@ class CompressionPage(Page):
                   seconds=fmt_int(round(cost.get("cpu_seconds", cost["seconds"]))), threads=cost.get("threads", 1),
                   layers=f" ({layers})" if layers else "")
 
-    def _refresh_short_runs(self) -> None:
+    def _refresh_short_runs(self, short_runs: dict) -> None:
         colors = self.state.colors.series
         for psnr_axis, marks in self.short_marks.items():
             spots = [{"pos": (float(np.log10(p.k)), p.psnr if psnr_axis else p.mse), "symbol": "o",
                       "pen": pg.mkPen(colors[METHOD_COLORS[p.method] % len(colors)], width=self.state.px(2)),
-                      "brush": None} for p in self.short_runs.values()]
+                      "brush": None} for p in short_runs.values()]
             marks.setData(spots)
             marks.setVisible(bool(spots))
 
@@ -310,10 +417,12 @@ class CompressionPage(Page):
                                      cost=self._cost_text(record.cost) if record.cost else ""))
 
     def _update_buttons(self) -> None:
-        busy = self.task is not None and self.task.is_running()
+        busy = self.work_slot.busy
         for method, button in self.train_buttons.items():
-            button.setText(tr("comp.train", method=tr(f"comp.{method}"), k=self.k()))
+            button.setText(tr("comp.train", method=tr(f"comp.{method}"), k=self.store.value.k))
             enable(button, not busy, "why.busy")  # a short run never replaces a full-run point
+        enable(self.recompute_button, not busy, "why.busy")
+        enable(self.stop_button, self.store.value.short_run == "running" and self._job == "train", "why.not_running")
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -325,18 +434,19 @@ class CompressionPage(Page):
         self.mse_plot.set_axis_labels(tr("comp.mse_axis"), tr("comp.k_axis"))
         self.psnr_plot.set_axis_labels(tr("comp.psnr_axis"), tr("comp.k_axis"))
         self.refresh()
+        self._show_progress()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.load_originals()
 
     def prepare_for_screenshot(self) -> None:
-        if self.task is not None:
-            self.task.wait(10000)
-        if self.originals is None:
-            self.originals = cp.eval_images()[:cp.EVAL["examples"]].reshape(-1, 28, 28)
+        """Load the original digits and let any work end, so the picture is the state's."""
+        self.load_originals()
+        self.wait_until_idle()
         self.refresh()
 
     def shutdown(self) -> None:
-        if self.task is not None:
-            self.task.stop(1000)
+        self._job = None
+        self.work_slot.stop(1000)
+        self.loader.stop(1000)

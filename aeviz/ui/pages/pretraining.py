@@ -8,19 +8,26 @@ progress, and every point is cached so a class never waits twice.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QLabel, QProgressBar, QPushButton, QSlider, QVBoxLayout,
                                QWidget, QSplitter)
 
 from aeviz.core import pretraining as ptr
+from aeviz.state.base import StateError, Store
+from aeviz.state.pretraining import ENCODERS, PretrainingState, results_of, settings_of
+from aeviz.state.run import advance, is_active
+from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
+from aeviz.ui.pages.waiting import wait_until
 from aeviz.ui.numbers import percent_format
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.lab_layout import vcol, controls_column
 from aeviz.ui.widgets.plots import ThemedPlot
-from aeviz.ui.workers import Task
+from aeviz.ui.workers import TaskSlot
 
 add_strings({
     "pt.title": {"en": "Unsupervised pretraining: learn from images, then from a few labels",
@@ -62,6 +69,23 @@ add_strings({
                   "fr": "L = {L} : zéro {scratch} %, figé {frozen} %, affiné {finetune} %"},
     "pt.not_run": {"en": "L = {L} not computed yet: press Run.", "fr": "L = {L} pas encore calculé : lancez."},
     "pt.error": {"en": "Failed: {msg}", "fr": "Échec : {msg}"},
+    "pt.done": {"en": "Experiment finished (L = {Ls}).", "fr": "Expérience terminée (L = {Ls})."},
+    "pt.stopped": {"en": "Experiment stopped (L = {Ls}): the points already computed are kept.",
+                   "fr": "Expérience arrêtée (L = {Ls}) : les points déjà calculés sont gardés."},
+    "pt.starting": {"en": "Starting (L = {Ls})…", "fr": "Démarrage (L = {Ls})…"},
+    "err.pretraining.no_Ls": {"en": "An experiment needs at least one value of L.",
+                              "fr": "Une expérience demande au moins une valeur de L."},
+    "err.pretraining.bad_row": {"en": "The results for L = {L} need one accuracy per seed for each way.",
+                                "fr": "Les résultats pour L = {L} demandent une précision par graine pour chaque "
+                                      "façon."},
+    "err.pretraining.bad_order": {"en": "The results must list each L once, in increasing order.",
+                                  "fr": "Les résultats doivent donner chaque L une fois, dans l'ordre croissant."},
+    "err.field.L": {"en": "labels per class L", "fr": "étiquettes par classe L"},
+    "err.field.encoder": {"en": "pretrained encoder", "fr": "encodeur pré-entraîné"},
+    "err.field.results": {"en": "results", "fr": "résultats"},
+    "err.field.experiment": {"en": "state of the experiment", "fr": "état de l'expérience"},
+    "err.field.experiment_Ls": {"en": "values of L of the experiment", "fr": "valeurs de L de l'expérience"},
+    "err.field.experiment_progress": {"en": "progress of the experiment", "fr": "avancement de l'expérience"},
 })
 
 WAY_COLORS = {"scratch": 5, "frozen": 0, "finetune": 2}
@@ -74,11 +98,13 @@ class PretrainingPage(Page):
 
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(state, parent)
-        self.task: Task | None = None
-        self.results: dict[int, dict[str, list[float]]] = {}
+        self.store: Store[PretrainingState] = Store(PretrainingState(results=results_of(stored_results("shipped"))))
+        self.slot = TaskSlot(self)
+        self._stop_event: threading.Event | None = None
+        self._last_progress: ptr.Progress | None = None
+        self._message = ""
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setRange(1, 500)
-        self.slider.setValue(10)
         self.L_label = QLabel()
         self.scale_font(self.L_label, 1.15, bold=True)
         self.encoder_combo = QComboBox()
@@ -88,7 +114,6 @@ class PretrainingPage(Page):
         for button, key in ((self.run_button, "pt.run"), (self.run_all_button, "pt.run_all"),
                             (self.stop_button, "pt.stop")):
             self.bind_text(button.setText, key)
-        self.stop_button.setEnabled(False)
         buttons = QWidget()
         row = QVBoxLayout(buttons)   # stacked: the left column stays narrow at zoom 2
         row.setContentsMargins(0, 0, 0, 0)
@@ -128,84 +153,145 @@ class PretrainingPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
-        self.slider.valueChanged.connect(self.refresh)
-        self.encoder_combo.currentIndexChanged.connect(self.reload)
-        self.run_button.clicked.connect(lambda: self.run([self.slider.value()]))
+        self.slider.valueChanged.connect(self._on_L_edit)
+        self.encoder_combo.currentIndexChanged.connect(self._on_encoder_edit)
+        self.run_button.clicked.connect(lambda: self.run([self.store.value.L]))
         self.run_all_button.clicked.connect(lambda: self.run(list(ptr.DEFAULT_LS)))
         self.stop_button.clicked.connect(self.stop)
+        self.slot.progress.connect(self._on_progress)
+        self.slot.result.connect(self._on_result)
+        self.slot.error.connect(self._on_error)
+        self.slot.finished.connect(self._update_buttons)
+        self.store.observe(self._render)
         self.retranslate()
         self.rescale()
-        self.reload()
 
-    def settings(self) -> ptr.PretrainSettings:
-        return ptr.PretrainSettings(encoder="shipped" if self.encoder_combo.currentIndex() <= 0 else "pool10000")
+    # --- user edits → store ----------------------------------------------------------------------
+    def _edit(self, **changes) -> bool:
+        try:
+            self.store.set(**changes)
+        except StateError as exc:
+            self._message = describe_error(exc)
+            self._render(self.store.value, frozenset())
+            return False
+        return True
 
-    def reload(self, *_args) -> None:
-        """Shipped defaults (for the default settings) overlaid with what this computer cached."""
-        settings = self.settings()
-        self.results = ptr.load_defaults() if settings == ptr.PretrainSettings() else {}
-        self.results.update(ptr.cached_results(settings))
-        self.refresh()
+    def _on_L_edit(self, L: int) -> None:
+        self._edit(L=L)
+
+    def _on_encoder_edit(self, index: int) -> None:
+        """Another encoder: its results (shipped and cached on this computer) replace the shown ones."""
+        encoder = ENCODERS[max(0, index)]
+        self._edit(encoder=encoder, results=results_of(stored_results(encoder)))
 
     # --- work ---------------------------------------------------------------------------------
     def run(self, Ls) -> None:
-        if self.task is not None and self.task.is_running():
+        """Compute the accuracies for ``Ls`` in the worker (cached points are read, not recomputed)."""
+        value = self.store.value
+        if self.slot.busy:
             return
-        settings = self.settings()
-        self._stop_flag = False
-        self.task = Task(lambda: ptr.run_experiment(Ls, settings, stop=lambda: self._stop_flag),
-                         on_cancel=self._request_stop)
-        self.task.progress.connect(self._on_progress)
-        self.task.result.connect(self._on_result)
-        self.task.error.connect(self._on_error)
-        self.task.finished.connect(self._on_finished)
-        self._busy(True)
-        self.progress.setValue(0)
-        self.task.start()
-
-    def _request_stop(self) -> None:
-        self._stop_flag = True
+        Ls = tuple(sorted({int(L) for L in Ls}))
+        phase = advance(value.experiment, "stopped") if is_active(value.experiment) else value.experiment
+        if not self._edit(experiment=advance(phase, "running"), experiment_Ls=Ls, experiment_progress=0.0):
+            return
+        settings, stop_event = value.settings(), threading.Event()
+        self._stop_event, self._last_progress = stop_event, None
+        self.slot.start(lambda: ptr.run_experiment(Ls, settings, stop=stop_event.is_set), on_cancel=stop_event.set)
 
     def stop(self) -> None:
-        if self.task is not None:
-            self.task.stop(1000)
+        """Stop the experiment; the points finished so far (cached on disk) join the results."""
+        value = self.store.value
+        if value.experiment != "running":
+            return
+        self.slot.cancel()
+        self._last_progress = None
+        merged = value.results_dict()
+        merged.update(ptr.cached_results(value.settings()))
+        self._edit(experiment=advance("running", "stopped"), results=results_of(merged))
 
-    def _busy(self, busy: bool) -> None:
-        for widget in (self.run_button, self.run_all_button, self.encoder_combo):
-            enable(widget, not busy, "why.busy")
-        enable(self.stop_button, busy, "why.idle")
-
-    def _on_progress(self, p) -> None:
-        pct = int(round(100 * p.fraction))
-        self.progress.setValue(pct)
-        if p.stage == "pretrain":
-            self.status.setText(tr("pt.pretraining", pct=pct))
-        else:
-            self.status.setText(tr("pt.classifying", done=p.done, total=p.total, L=p.L, way=tr(f"pt.{p.way}"),
-                                   acc=fmt_num(round(100 * p.accuracy, 1))))
+    def _on_progress(self, p: ptr.Progress) -> None:
+        self._last_progress = p
+        self._edit(experiment_progress=min(1.0, max(0.0, p.fraction)))
+        self._show_status()
 
     def _on_result(self, results) -> None:
+        value = self.store.value
+        if value.experiment != "running":
+            return
+        merged = value.results_dict()
         if results:
-            self.results.update({L: row for L, row in results.items() if all(row.values())})
-        self.progress.setValue(100)
-        self.refresh()
+            merged.update({L: row for L, row in results.items() if all(row.values())})
+        self._last_progress = None
+        self._edit(experiment=advance("running", "done"), experiment_progress=1.0, results=results_of(merged))
 
     def _on_error(self, message: str, _details: str = "") -> None:
-        self.status.setText(tr("pt.error", msg=message))
+        if self.store.value.experiment == "running":
+            self._edit(experiment=advance("running", "stopped"))
+        self._message = tr("pt.error", msg=message)
+        self._show_status()
 
-    def _on_finished(self) -> None:
-        self._busy(False)
+    def busy(self) -> bool:
+        """The experiment runs, or its last results are not drawn yet."""
+        return self.slot.task is not None
 
-    # --- display ------------------------------------------------------------------------------
+    def wait_until_idle(self, timeout_s: float = 600.0) -> bool:
+        """Let the work finish while the events flow (for screenshots and tests); True if it did."""
+        return wait_until(lambda: not self.busy(), timeout_s)
+
+    # --- store → view --------------------------------------------------------------------------
+    def _render(self, value: PretrainingState, changed: frozenset) -> None:
+        if changed and changed <= {"experiment_progress"}:
+            self.progress.setValue(int(round(100 * value.experiment_progress)))
+            return
+        for widget in (self.slider, self.encoder_combo):
+            widget.blockSignals(True)
+        self.slider.setValue(value.L)
+        self.encoder_combo.setCurrentIndex(ENCODERS.index(value.encoder))
+        for widget in (self.slider, self.encoder_combo):
+            widget.blockSignals(False)
+        if changed and changed != {"L"}:
+            self._message = ""
+        self.progress.setValue(int(round(100 * value.experiment_progress)))
+        self.refresh()
+        self._show_status()
+        self._update_buttons()
+
+    def _show_status(self) -> None:
+        value, p = self.store.value, self._last_progress
+        Ls = ", ".join(str(L) for L in value.experiment_Ls)
+        if self._message:
+            self.status.setText(self._message)
+        elif value.experiment == "running" and p is None:
+            self.status.setText(tr("pt.starting", Ls=Ls))
+        elif value.experiment == "running" and p.stage == "pretrain":
+            self.status.setText(tr("pt.pretraining", pct=int(round(100 * p.fraction))))
+        elif value.experiment == "running":
+            self.status.setText(tr("pt.classifying", done=p.done, total=p.total, L=p.L, way=tr(f"pt.{p.way}"),
+                                   acc=fmt_num(round(100 * p.accuracy, 1))))
+        elif value.experiment == "done":
+            self.status.setText(tr("pt.done", Ls=Ls))
+        elif value.experiment in ("stopped", "diverged"):
+            self.status.setText(tr("pt.stopped", Ls=Ls))
+        else:
+            self.status.clear()
+
+    def _update_buttons(self) -> None:
+        running = self.store.value.experiment == "running" or self.slot.busy
+        for widget in (self.run_button, self.run_all_button, self.encoder_combo):
+            enable(widget, not running, "why.busy")
+        enable(self.stop_button, self.store.value.experiment == "running", "why.idle")
+
     def refresh(self, *_args) -> None:
-        L = self.slider.value()
+        value = self.store.value
+        L = value.L
+        results = value.results_dict()
         self.L_label.setText(tr("pt.L", L=L, total=10 * L))
         self.L_marker.setPen(self.state.colors.muted, width=self.state.px(2))
         self.L_marker.setValue(np.log10(L))
-        summary = ptr.summarise(self.results)
+        summary = ptr.summarise(results)
         for way in ptr.WAYS:
             self.lines[way].setData(summary["L"], 100 * summary[way])
-        row = self.results.get(L)
+        row = results.get(L)
         if row:
             self.result_label.setText(tr("pt.result", L=L, **{w: fmt_num(round(100 * float(np.mean(row[w])), 1))
                                                               for w in ptr.WAYS}))
@@ -215,21 +301,28 @@ class PretrainingPage(Page):
     def retranslate(self) -> None:
         super().retranslate()
         self.progress.setFormat(percent_format())
-        index = self.encoder_combo.currentIndex()
         self.encoder_combo.blockSignals(True)
         self.encoder_combo.clear()
         self.encoder_combo.addItem(tr("pt.enc_shipped"))
         self.encoder_combo.addItem(tr("pt.enc_pool"))
-        self.encoder_combo.setCurrentIndex(max(0, index))
         self.encoder_combo.blockSignals(False)
         for way in ptr.WAYS:
             self.plot.rename_line(self._names[way], tr(f"pt.{way}"))
             self._names[way] = tr(f"pt.{way}")
         self.plot.set_axis_labels(tr("pt.acc_axis"), tr("pt.L_axis"))
-        self.refresh()
+        self._render(self.store.value, frozenset({"L"}))
 
     def prepare_for_screenshot(self) -> None:
-        self.reload()
+        """Let a running experiment end, so the picture is the state's."""
+        self.wait_until_idle()
 
     def shutdown(self) -> None:
-        self.stop()
+        self.slot.stop(1000)
+
+
+def stored_results(encoder: str) -> dict[int, dict[str, list[float]]]:
+    """Results known without computing: the shipped curve (default settings) overlaid with this computer's cache."""
+    settings = settings_of(encoder)
+    results = ptr.load_defaults() if settings == ptr.PretrainSettings() else {}
+    results.update(ptr.cached_results(settings))
+    return results
