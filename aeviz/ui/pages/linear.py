@@ -77,7 +77,7 @@ add_strings({
     "linear.stopped": {"en": "Stopped at step {step} / {total}.", "fr": "Arrêté au pas {step} / {total}."},
     "err.linear.idle_with_steps": {"en": "A fit that has not started cannot have made {step} steps.",
                                    "fr": "Un entraînement non lancé ne peut pas avoir fait {step} pas."},
-    "err.field.source": {"en": "data", "fr": "données"},
+    "err.field.source": {"en": "data source", "fr": "source des données"},
     "err.field.matrix": {"en": "matrix X", "fr": "matrice X"},
     "err.field.n": {"en": "number of images n", "fr": "nombre d'images n"},
     "err.field.k": {"en": "code size k", "fr": "taille du code k"},
