@@ -189,3 +189,13 @@ def test_fuzzed_view_files_end_in_view_or_state_errors(tmp_path_factory, field, 
         return ExercisesState.from_dict(view.state, view.state_version)
 
     within_budget(open_it, (ViewError, StateError))
+@FUZZ
+@given(step_field=st.sampled_from(("page", "state", "state_version", "caption", "action")), value=json_values)
+def test_fuzzed_lessons_end_in_lesson_errors(step_field, value):
+    from aeviz.state.lesson import LessonError, lesson_from_json
+
+    step = {"page": "exercises", "state": {"seed": 3}, "caption": {"fr": "a", "en": "b"}, "action": ""}
+    step[step_field] = value
+    doc = {"format": "aeviz-lesson", "format_version": 1, "title": {"fr": "", "en": ""}, "steps": [step]}
+    raw = json.dumps(doc, allow_nan=True).encode()
+    within_budget(lambda: lesson_from_json(raw, "l.aevizlesson"), (LessonError,))

@@ -58,3 +58,16 @@ def safe_name(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
                       for ch in printable(text))
     cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
+add_strings({
+    "model.channels": {"en": "channels", "fr": "canaux"},
+    "model.no_bias": {"en": "no bias", "fr": "sans biais"},
+})
+
+
+def model_summary(summary: str) -> str:
+    """A model's short label (``ModelConfig.summary()``, written by the core in English) in the
+    interface language: "conv k=16 (conv 32-64 channels)" → « conv k=16 (conv 32-64 canaux) »."""
+    return (safe_name(summary, 120).replace(" channels", " " + tr("model.channels"))
+            .replace(", no bias", ", " + tr("model.no_bias")))

@@ -19,6 +19,7 @@ from aeviz.core.pretrained import load_pretrained, models_dir
 from aeviz.state.base import StateError
 from aeviz.state.latent import IMAGE_SETS
 from aeviz.ui.error_texts import describe_error
+from aeviz.ui.dataset_names import model_summary
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.latent_session import ALL_FIELDS, blocked
 from aeviz.ui.widgets.architecture import fmt_int
@@ -159,7 +160,7 @@ class SourceMixin:
         with blocked(self.model_combo):
             self.model_combo.clear()
             for model in self._pretrained:
-                self.model_combo.addItem(f"{model.id} — {model.summary}", ("pretrained", model.id))
+                self.model_combo.addItem(f"{model.id} — {model_summary(model.summary)}", ("pretrained", model.id))
             self.model_combo.addItem(tr("latent.live"), ("live", ""))
             paths = list(self._opened)
             if value.model_path and value.model_path not in paths:

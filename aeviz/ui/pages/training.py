@@ -25,11 +25,11 @@ from aeviz.core.errors import AevizError
 from aeviz.core.inference import reconstruct
 from aeviz.core.models import build_model, describe_layers
 from aeviz.core.session import model_changes, noisy_preview, run_changes
-from aeviz.core.viewfile import load_view_model, model_bytes
+from aeviz.core.viewfile import View, load_view_model, model_bytes
 from aeviz.state.base import StateError, Store
 from aeviz.state.run import advance, is_active
 from aeviz.state.training import TrainingState, settings_of
-from aeviz.ui.dataset_names import dataset_label, safe_name
+from aeviz.ui.dataset_names import dataset_label, model_summary, safe_name
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import tr
 from aeviz.ui.numbers import fmt_percent, fmt_sig
@@ -234,7 +234,7 @@ class TrainingPage(Page):
         if v.origin == "untrained":
             return tr("train.idle")
         name = f"{v.pretrained_id}.aeviz" if v.origin == "pretrained" else v.model_file
-        return tr("train.loaded", name=safe_name(name), summary=run.model.config.summary(), epochs=len(self.history),
+        return tr("train.loaded", name=safe_name(name), summary=model_summary(run.model.config.summary()), epochs=len(self.history),
                   data=dataset_label(self.model_data))
 
     def _show_progress(self) -> None:
@@ -660,6 +660,14 @@ class TrainingPage(Page):
         self._view_opened = True
         self._apply_settled()  # the restored data and untrained model now, not after the settling delay
 
+    def open_state(self, value: TrainingState) -> None:
+        """A preset or a lesson step: its shipped model opened by id, or an untrained one from its seed.
+        A state naming weights trained here or a file (a step holds no weights) starts untrained."""
+        if value.origin in ("file", "trained"):
+            value = value.with_changes(origin="untrained", model_file="", phase="idle", epoch=0.0, run_start=0.0,
+                                       run_end=0.0)
+        self.open_view(View(page=self.page_id, state=value.to_dict(), state_version=value.version))
+
     # --- hooks --------------------------------------------------------------------------------
     def retranslate(self) -> None:
         super().retranslate()
@@ -680,11 +688,9 @@ class TrainingPage(Page):
         self.preview_scroll.setMinimumHeight(self.previews.sizeHint().height() + self.state.px(8))
 
     def prepare_for_screenshot(self) -> None:
-        """A meaningful page: the data read now, and the pretrained MLP unless a view chose a model."""
+        """The data read now (the page shows exactly its state: a screenshot opens a preset or a view first)."""
         if self.run.data is None or self.run.loading():
             self._on_data_ready(self.run.load_now(self.store.value.data_spec()))
-        if not self._view_opened and self.store.value.origin == "untrained" and self.files.models:
-            self.open_pretrained(self.files.models[0].id)
 
     def shutdown(self) -> None:
         self.timer.stop()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QGridLayout, QLabel, QPush
 
 from aeviz.core.constants import BUNDLE_SUFFIX
 from aeviz.core.pretrained import list_pretrained
+from aeviz.ui.dataset_names import model_summary
 from aeviz.ui.i18n import has_key, tr
 from aeviz.ui.widgets import Translatable, enable
 from aeviz.ui.widgets import train_texts  # noqa: F401  (registers the strings used here)
@@ -48,7 +49,7 @@ class BundleBar(QWidget, Translatable):
         index = self.combo.currentIndex()
         self.combo.clear()
         for m in self.models:
-            self.combo.addItem(tr(f"pre.{m.id}") if has_key(f"pre.{m.id}") else m.summary)
+            self.combo.addItem(tr(f"pre.{m.id}") if has_key(f"pre.{m.id}") else model_summary(m.summary))
         self.combo.setCurrentIndex(max(0, index))
 
     def show_pretrained(self, model_id: str) -> None:
