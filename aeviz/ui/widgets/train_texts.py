@@ -92,4 +92,8 @@ add_strings({
     "pre.conv_latent16": {"en": "Convolutional, code 16: sharp reconstructions",
                           "fr": "Convolutif, code 16 : reconstructions nettes"},
     "pre.linear_latent16": {"en": "Linear without bias, code 16: the PCA", "fr": "Linéaire sans biais, code 16 : l'ACP"},
+    "pre.conv_latent30": {"en": "Deep convolutional, code 30: record-class reconstructions",
+                          "fr": "Convolutif profond, code 30 : reconstructions de niveau record"},
+    "pre.conv_denoiser": {"en": "Convolutional, denoising: noisy in, clean out",
+                          "fr": "Convolutif, débruitage : bruité en entrée, propre en sortie"},
 })
