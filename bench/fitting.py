@@ -54,12 +54,17 @@ def sample_noise(x: torch.Tensor, noises: list[NoiseConfig], gen: torch.Generato
 def fit(model: Autoencoder, x_train: torch.Tensor, x_test: torch.Tensor, *, epochs: float, lr: float,
         batch_size: int = 128, weight_decay: float = 1e-5, seed: int = 0, warmup: float = 0.02,
         noises: list[NoiseConfig] | None = None, log=print, eval_every: int = 1,
-        eval_test: torch.Tensor | None = None) -> dict:
+        eval_test: torch.Tensor | None = None, wall_budget: float | None = None) -> dict:
     """Train ``model`` for ``epochs`` (may be fractional) on MSE; returns history and cost.
 
     The learning rate rises linearly over the first ``warmup`` fraction of the steps,
     then follows a cosine down to 1 % of ``lr``. With ``noises`` the input of every
     image is corrupted by one of them (denoising autoencoder), the target stays clean.
+    With ``wall_budget`` (seconds) the schedule runs on the clock instead: its progress is
+    the larger of steps / (``epochs`` worth of steps) and elapsed / ``wall_budget``, so a
+    run on a shared machine still ends annealed by a fixed time; the epochs it reached
+    and its CPU seconds are in the result (a rebuild with ``epochs`` set to them is the
+    reproducible equivalent).
     """
     gen = torch.Generator().manual_seed(seed)
     noise_gen = torch.Generator().manual_seed(seed + 1)
@@ -71,13 +76,16 @@ def fit(model: Autoencoder, x_train: torch.Tensor, x_test: torch.Tensor, *, epoc
     history, step, start, cpu_start = [], 0, time.perf_counter(), time.process_time()
     model.train()
     epoch = 0
-    while step < total:
+    done = False
+    while not done:
         perm = torch.randperm(n, generator=gen)
         loss_sum, seen = 0.0, 0
         for i in range(0, n, batch_size):
-            if step >= total:
-                break
             t = step / total
+            if wall_budget is not None:
+                t = max(t, (time.perf_counter() - start) / wall_budget)
+            if t >= 1:
+                break
             scale = (step + 1) / warm if step < warm else 0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * t))
             for g in opt.param_groups:
                 g["lr"] = lr * scale
@@ -90,10 +98,15 @@ def fit(model: Autoencoder, x_train: torch.Tensor, x_test: torch.Tensor, *, epoc
             loss_sum += loss.item() * xb.shape[0]
             seen += xb.shape[0]
             step += 1
-        epoch += 1
         elapsed = time.perf_counter() - start
-        entry = {"epoch": epoch, "step": step, "train_loss": loss_sum / max(1, seen), "elapsed": round(elapsed, 1)}
-        if epoch % eval_every == 0 or step >= total:
+        done = step >= total or (wall_budget is not None and elapsed >= wall_budget)
+        if not seen:  # the clock ran out right at the end of the previous epoch
+            if "val_loss" not in history[-1]:
+                history[-1]["val_loss"] = test_mse(model, x_test, eval_test)
+            break
+        epoch += 1
+        entry = {"epoch": epoch, "step": step, "train_loss": loss_sum / seen, "elapsed": round(elapsed, 1)}
+        if epoch % eval_every == 0 or done:
             entry["val_loss"] = test_mse(model, x_test, eval_test)
         history.append(entry)
         log(f"    epoch {epoch}: train {entry['train_loss']:.5f}"
@@ -102,5 +115,5 @@ def fit(model: Autoencoder, x_train: torch.Tensor, x_test: torch.Tensor, *, epoc
     seconds = time.perf_counter() - start
     return {"history": history, "seconds": round(seconds, 1), "cpu_seconds": round(time.process_time() - cpu_start, 1),
             "epochs": round(step / steps_per_epoch, 2),
-            "lr": lr, "batch_size": batch_size, "weight_decay": weight_decay, "schedule": "warmup+cosine",
-            "optimizer": "adamw", "seed": seed}
+            "lr": lr, "batch_size": batch_size, "weight_decay": weight_decay, "schedule": "warmup+cosine", "warmup": warmup,
+            "optimizer": "adamw", "seed": seed, "wall_budget": wall_budget}

@@ -94,6 +94,9 @@ def test_limits_name_the_limit_and_read_meta_refuses_too(built):
     dict(kind="vae", latent=2, hidden=[32, 16], bias=True, image_shape=[1, 28, 28]),
     dict(kind="conv", latent=16, hidden=[32, 64], bias=True, image_shape=[1, 28, 28]),
     dict(kind="conv", latent=4, hidden=[8, 8, 4], bias=False, image_shape=[1, 32, 16]),
+    dict(kind="conv", latent=30, hidden=[32, 64], bias=True, image_shape=[1, 28, 28], blocks=2, dense=512),
+    dict(kind="conv", latent=3, hidden=[4, 6], bias=False, image_shape=[1, 12, 8], blocks=3),
+    dict(kind="conv", latent=5, hidden=[4], bias=True, image_shape=[1, 10, 10], dense=7),
 ])
 def test_parameter_count_from_the_description_matches_torch(config):
     """The limit is checked without building the model; torch's own count is the oracle."""
@@ -102,7 +105,8 @@ def test_parameter_count_from_the_description_matches_torch(config):
 
     model = build_model(ModelConfig.from_dict(config))
     expected = sum(t.numel() for t in model.state_dict().values())
-    assert count_parameters(dict(config, output="auto", center=True, beta=1.0)) == expected
+    assert count_parameters(dict({"blocks": 1, "dense": 0}, **config, output="auto", center=True, beta=1.0)) \
+        == expected
 
 
 def test_every_teaching_model_is_within_the_limits(tmp_path):
@@ -111,6 +115,7 @@ def test_every_teaching_model_is_within_the_limits(tmp_path):
 
     for cfg in (ModelConfig("mlp", 128, hidden=(2048, 512, 128), image_shape=(1, 64, 64)),
                 ModelConfig("conv", 64, hidden=(64, 128, 256), image_shape=(1, 128, 128)),
+                ModelConfig("conv", 30, hidden=(64, 128), blocks=4, dense=1024),
                 ModelConfig("vae", 32, hidden=(1024, 512), image_shape=(1, 96, 96)),
                 ModelConfig("linear", 128, image_shape=(1, 64, 64))):
         path = bundle.save(tmp_path / f"{cfg.kind}.aeviz", build_model(cfg, seed=0), dtype="float16")

@@ -46,6 +46,55 @@ def test_config_validation_and_json_roundtrip():
     assert "784-256-64-2" in ModelConfig("mlp", 2).summary()
 
 
+def test_deeper_conv_layers_match_an_independent_torch_computation():
+    """blocks/dense add stride-1 convolutions and a dense layer; F.conv2d & co. recompute the forward pass."""
+    import torch.nn.functional as F
+
+    cfg = ModelConfig("conv", 6, hidden=(4, 8), blocks=2, dense=10)
+    model = build_model(cfg, seed=0).eval()
+    convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert [(c.in_channels, c.out_channels, c.stride[0]) for c in convs] == \
+        [(1, 4, 2), (4, 4, 1), (4, 8, 2), (8, 8, 1), (8, 8, 1), (4, 4, 1)]
+    w = [(m.weight, m.bias) for m in model.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d,
+                                                                       torch.nn.Linear))]
+    x = torch.rand(3, 1, 28, 28)
+    h = F.relu(F.conv2d(x, *w[0], stride=2, padding=1))
+    h = F.relu(F.conv2d(h, *w[1], padding=1))
+    h = F.relu(F.conv2d(h, *w[2], stride=2, padding=1))
+    h = F.relu(F.conv2d(h, *w[3], padding=1))
+    z = F.linear(F.relu(F.linear(h.flatten(1), *w[4])), *w[5])
+    h = F.relu(F.linear(F.relu(F.linear(z, *w[6])), *w[7])).reshape(3, 8, 7, 7)
+    h = F.relu(F.conv2d(h, *w[8], padding=1))
+    h = F.relu(F.conv_transpose2d(h, *w[9], stride=2, padding=1, output_padding=1))
+    h = F.relu(F.conv2d(h, *w[10], padding=1))
+    out = torch.sigmoid(F.conv_transpose2d(h, *w[11], stride=2, padding=1, output_padding=1))
+    with torch.no_grad():
+        assert torch.allclose(model.encode(x), z, atol=1e-6)
+        assert torch.allclose(model(x), out, atol=1e-6)
+    assert "×2, dense 10" in cfg.summary()
+    assert describe_layers(model)[-1].output_shape == (1, 28, 28)
+
+
+def test_conv_defaults_keep_the_layout_of_older_model_files():
+    """A config without blocks/dense (files written before they existed) builds the same state_dict keys."""
+    old = {"kind": "conv", "latent": 16, "hidden": [32, 64], "bias": True, "image_shape": [1, 28, 28],
+           "output": "auto", "center": True, "beta": 1.0}
+    keys = list(build_model(ModelConfig.from_dict(old)).state_dict())
+    assert ModelConfig.from_dict(old).to_dict() == old   # and is written back as older versions read it
+    deep = ModelConfig("conv", 30, blocks=2, dense=512)
+    assert ModelConfig.from_dict(json.loads(json.dumps(deep.to_dict()))) == deep
+    assert keys == ["encoder.0.weight", "encoder.0.bias", "encoder.2.weight", "encoder.2.bias", "encoder.5.weight",
+                    "encoder.5.bias", "decoder.0.weight", "decoder.0.bias", "decoder.3.weight", "decoder.3.bias",
+                    "decoder.5.weight", "decoder.5.bias"]
+
+
+@pytest.mark.parametrize("field, bad", [("blocks", 0), ("blocks", 5), ("blocks", 1.5), ("blocks", True),
+                                        ("dense", -1), ("dense", 4097), ("dense", "8")])
+def test_blocks_and_dense_validated(field, bad):
+    with pytest.raises(ValueError, match=field):
+        ModelConfig("conv", 8, **{field: bad})
+
+
 def test_seeded_build_is_reproducible_and_leaves_global_rng():
     torch.manual_seed(123)
     before = torch.rand(1)

@@ -39,12 +39,9 @@ def test_compression_curve_has_every_point_and_nonlinear_models_beat_pca():
         pca = points[("pca", k)].mse
         # a linear autoencoder can only approach PCA (Eckart–Young), never beat it
         assert 0.99 * pca <= points[("linear", k)].mse <= 1.1 * pca
-        if k >= 2:
+        if k >= 2:   # lesson 1: a non-linear autoencoder does at least as well as the best linear code
             assert points[("conv", k)].mse <= pca, f"conv k={k}"
-        if 2 <= k <= 64:
             assert points[("mlp", k)].mse <= pca, f"MLP k={k}"
-    # measured shortfall: 12 epochs of 784-1024-512-128 reach 0.0042 on the test images, PCA 0.0034
-    assert points[("mlp", 128)].mse <= 1.3 * points[("pca", 128)].mse
     for (method, k), p in points.items():
         if method != "pca":
             assert p.cost and p.cost["seconds"] > 0 and p.cost["epochs"] > 0 and p.cost["n_train"] == 60000, \
@@ -69,8 +66,8 @@ def test_record_class_model_on_the_test_set(test_images):
     """The 30-number model: its stated error is what it does on the 10,000 test images.
 
     Hinton & Salakhutdinov (Science, 2006) report 3.00 squared error per image (0.0038 per
-    pixel) and 13.87 for PCA. The shipped model (10 epochs, 1 thread) is at 3.50:
-    the bound below is what it reaches, not their figure.
+    pixel) and 13.87 for PCA. The shipped model (22 epochs, 738 CPU seconds on 1 thread) is
+    at 3.04: the bound below is what it reaches, just short of their figure.
     """
     record = [m for m in list_pretrained() if m.config.latent == 30]
     assert record, "no shipped model with a 30-number code"
@@ -79,7 +76,8 @@ def test_record_class_model_on_the_test_set(test_images):
     with torch.no_grad():
         out = torch.cat([bundle.model(x[i:i + 2000]) for i in range(0, len(x), 2000)])
     mse = float(((out - x) ** 2).mean())
-    assert mse * 784 <= 3.6
+    assert mse * 784 <= 3.05
+    assert bundle.meta["extra"]["cpu_seconds"] < 20 * 60   # trained in under 20 minutes of CPU time
     assert bundle.meta["extra"]["test_mse_per_pixel"] == pytest.approx(mse, abs=2e-6)
 
 

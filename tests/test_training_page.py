@@ -137,6 +137,21 @@ def test_shipped_denoiser_opens_with_noisy_output_and_clean_rows(qtbot, page):
     assert ((output - clean) ** 2).mean() < 0.5 * ((noisy - clean) ** 2).mean()
 
 
+def test_shipped_deep_model_opens_with_its_dense_layers_and_trains_further(qtbot, page):
+    """The form cannot show ``dense``; opening the record model must neither drop it nor ask for a reset."""
+    deep = next(m for m in page.files.models if m.id == "conv_latent30")
+    assert page.open_bundle(deep.path)
+    model = page.run.model
+    assert model.config.dense > 0 and page.form.latent.value() == 30
+    assert not page.panel.banner.isVisibleTo(page)
+    before = _params(model)
+    page.form.epochs.setValue(1)
+    page.on_start()
+    _train_until(qtbot, page, lambda: not page.run.running() and page.run.trainer is not None, timeout=120000)
+    assert page.run.model is model and model.config.dense > 0
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
+
+
 def test_pretrained_start_and_changes_needing_a_reset_are_flagged(qtbot, page):
     assert page.open_bundle(page.files.models[0].path)  # mlp_latent2, with its history
     assert page.form.latent.value() == 2 and len(page.curves.train_x) > 3

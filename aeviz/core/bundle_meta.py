@@ -24,6 +24,7 @@ _DEVICES = ("cpu", "auto", "cuda", "mps")
 _HIDDEN_RANGE = (1, 4096)
 _DEFAULT_HIDDEN = {"linear": (), "mlp": (256, 64), "conv": (32, 64), "vae": (256, 64)}
 _MAX_SEED = 2 ** 63 - 1
+_MAX_BLOCKS = 4  # aeviz.core.models.MAX_BLOCKS (this module does not import torch)
 
 
 class BundleError(AevizError):
@@ -98,7 +99,8 @@ def _object(name: str, value: Any, key: str, optional: bool = False) -> dict | N
 def _model(name: str, data: Any) -> dict:
     """The checked model description (ranges included), with defaults filled in."""
     data = _object(name, data, "model")
-    unknown = sorted(set(data) - {"kind", "latent", "hidden", "bias", "image_shape", "output", "center", "beta"})
+    unknown = sorted(set(data) - {"kind", "latent", "hidden", "bias", "image_shape", "output", "center", "beta",
+                             "blocks", "dense"})
     if unknown:
         raise BundleError("bundle.unknown_field", f"{name}: unknown field(s) model.{', model.'.join(unknown)} "
                           "in the model file", name=name, field=", ".join(f"model.{u}" for u in unknown))
@@ -116,7 +118,8 @@ def _model(name: str, data: Any) -> dict:
         f.fail("image_shape", "int_list", lo=1, hi=limits.MAX_IMAGE_SIDE)
     checked = {"kind": kind, "latent": latent, "hidden": hidden, "bias": f.bool("bias", True),
                "image_shape": image_shape, "output": f.choice("output", _OUTPUTS, "auto"),
-               "center": f.bool("center", True), "beta": f.number("beta", 0.0, 1e6, 1.0)}
+               "center": f.bool("center", True), "beta": f.number("beta", 0.0, 1e6, 1.0),
+               "blocks": f.int("blocks", 1, _MAX_BLOCKS, default=1), "dense": f.int("dense", 0, _HIDDEN_RANGE[1], default=0)}
     check_model_limits(name, checked)
     levels = len(_resolved_hidden(checked))
     c, h, w = image_shape
@@ -152,12 +155,15 @@ def count_parameters(model: dict) -> int:
     if kind == "vae":
         return (_mlp_params((d, *hidden), bias) + 2 * _mlp_params((hidden[-1], k), bias)
                 + _mlp_params((k, *hidden[::-1], d), bias))
-    total, prev = 0, c
-    for ch in hidden:  # stride-2 3×3 convolutions, mirrored by transposed ones
+    total, prev, extra = 0, c, model.get("blocks", 1) - 1
+    for ch in hidden:  # stride-2 3×3 convolutions, mirrored by transposed ones; blocks − 1 more on each side
         total += 2 * (9 * prev * ch) + (ch + prev if bias else 0)
+        total += 2 * extra * (9 * ch * ch + (ch if bias else 0))
         prev = ch
     flat = prev * (h // 2 ** len(hidden)) * (w // 2 ** len(hidden))
-    return total + 2 * flat * k + (k + flat if bias else 0)
+    dense = model.get("dense", 0)
+    widths = (flat, dense, k) if dense else (flat, k)
+    return total + _mlp_params(widths, bias) + _mlp_params(widths[::-1], bias)
 
 
 def _limit(name: str, limit: str, value: int, maximum: int, what: str) -> None:
@@ -172,7 +178,7 @@ def check_model_limits(name: str, model: dict) -> None:
     hidden = _resolved_hidden(model)
     _limit(name, "channels", c, limits.MAX_IMAGE_CHANNELS, "image channels")
     _limit(name, "image_side", max(h, w), limits.MAX_IMAGE_SIDE, "image side (pixels)")
-    _limit(name, "layers", len(hidden), limits.MAX_LAYERS, "hidden layers")
+    _limit(name, "layers", len(hidden) * model.get("blocks", 1), limits.MAX_LAYERS, "hidden layers")
     if model["kind"] == "conv":
         _limit(name, "conv_channels", max(hidden, default=0), limits.MAX_CONV_CHANNELS, "convolution channels")
     _limit(name, "params", count_parameters(model), limits.MAX_PARAMS, "parameters")

@@ -171,7 +171,8 @@ def model_point(model, method: str, source: str, x: np.ndarray, cost: dict | Non
 def layers_text(config) -> str:
     """The architecture in numbers only, the same in every language: ``784-512-256-16``, ``conv 32-64 → 16``."""
     if config.kind == "conv":
-        return "conv " + "-".join(map(str, config.resolved_hidden())) + f" → {config.latent}"
+        convs = [str(ch) for ch in config.resolved_hidden() for _ in range(config.blocks)]
+        return "conv " + "-".join(convs) + (f" → {config.dense}" if config.dense else "") + f" → {config.latent}"
     return "-".join(map(str, (config.input_dim, *config.resolved_hidden(), config.latent)))
 
 

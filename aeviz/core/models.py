@@ -39,6 +39,10 @@ __all__ = [
 from .constants import LATENT_RANGE, MODEL_KINDS
 
 DEFAULT_HIDDEN = {"linear": (), "mlp": (256, 64), "conv": (32, 64), "vae": (256, 64)}
+#: convolutions per resolution of a conv model (``ModelConfig.blocks``)
+MAX_BLOCKS = 4
+#: defaults of the fields that deepen a conv model (the course's small convolutional autoencoder)
+DEFAULT_CONV_DEPTH = {"blocks": 1, "dense": 0}
 OUTPUTS = ("auto", "sigmoid", "identity")
 
 
@@ -49,7 +53,11 @@ class ModelConfig:
     ``hidden`` means layer widths for mlp/vae (encoder order, mirrored in the
     decoder) and channel counts of the stride-2 convolutions for conv; ``None``
     picks the default of the kind. ``center`` only matters for linear, ``beta``
-    (weight of the KL term) only for vae.
+    (weight of the KL term) only for vae. ``blocks`` (convolutions per resolution)
+    and ``dense`` (width of a fully connected layer between the convolutions and the
+    code, 0 for none) only matter for conv: the defaults give the course's small
+    convolutional autoencoder, larger values the deeper record-class model, which
+    needs them to reconstruct 30-number codes as well as Hinton & Salakhutdinov's.
     """
 
     kind: str = "mlp"
@@ -60,6 +68,8 @@ class ModelConfig:
     output: str = "auto"
     center: bool = True
     beta: float = 1.0
+    blocks: int = DEFAULT_CONV_DEPTH["blocks"]
+    dense: int = DEFAULT_CONV_DEPTH["dense"]
 
     def __post_init__(self) -> None:
         if self.kind not in MODEL_KINDS:
@@ -82,6 +92,13 @@ class ModelConfig:
         if not (isinstance(self.beta, (int, float)) and math.isfinite(self.beta) and self.beta >= 0):
             raise ValueError(f"beta must be a finite number >= 0, got {self.beta!r}")
         object.__setattr__(self, "beta", float(self.beta))
+        if isinstance(self.blocks, bool) or not isinstance(self.blocks, (int, np.integer)) \
+                or not 1 <= self.blocks <= MAX_BLOCKS:
+            raise ValueError(f"blocks must be an integer between 1 and {MAX_BLOCKS}, got {self.blocks!r}")
+        object.__setattr__(self, "blocks", int(self.blocks))
+        if isinstance(self.dense, bool) or not isinstance(self.dense, (int, np.integer)) or not 0 <= self.dense <= 4096:
+            raise ValueError(f"dense must be an integer between 0 and 4096, got {self.dense!r}")
+        object.__setattr__(self, "dense", int(self.dense))
         if self.kind == "conv":
             levels = len(self.resolved_hidden())
             c, h, w = shape
@@ -108,6 +125,9 @@ class ModelConfig:
         d = asdict(self)
         d["hidden"] = None if self.hidden is None else list(self.hidden)
         d["image_shape"] = list(self.image_shape)
+        for key in ("blocks", "dense"):  # left out at their defaults: such files still open in older aeviz versions
+            if d[key] == DEFAULT_CONV_DEPTH[key]:
+                del d[key]
         return d
 
     @classmethod
@@ -124,6 +144,10 @@ class ModelConfig:
         """Short human label, e.g. ``"mlp k=2 (784-256-64-2)"``."""
         if self.kind == "conv":
             arch = "conv " + "-".join(map(str, self.resolved_hidden())) + " channels"
+            if self.blocks > 1:
+                arch += f" ×{self.blocks}"
+            if self.dense:
+                arch += f", dense {self.dense}"
         else:
             arch = "-".join(map(str, (self.input_dim, *self.resolved_hidden(), self.latent)))
         extra = "" if self.bias else ", no bias"
@@ -241,23 +265,31 @@ class ConvAutoencoder(Autoencoder):
 
     Each level halves H and W (28 → 14 → 7 with the default two levels);
     ``ConvTranspose2d(k=3, s=2, p=1, output_padding=1)`` exactly doubles them back.
+    With ``blocks = b`` every level adds b − 1 stride-1 3×3 convolutions after its
+    stride-2 one (and before the transposed one in the decoder, which mirrors the
+    encoder); with ``dense = n`` a ReLU layer of n units sits on each side of the code.
     """
 
     def __init__(self, config: ModelConfig):
         super().__init__(config)
         c, h, w = config.image_shape
         chans = config.resolved_hidden()
-        bias = config.bias
+        bias, extra = config.bias, config.blocks - 1
         down, prev = [], c
         for ch in chans:
             down += [nn.Conv2d(prev, ch, 3, stride=2, padding=1, bias=bias), nn.ReLU()]
+            for _ in range(extra):
+                down += [nn.Conv2d(ch, ch, 3, padding=1, bias=bias), nn.ReLU()]
             prev = ch
         sh, sw = h // 2 ** len(chans), w // 2 ** len(chans)
         flat = prev * sh * sw
-        self.encoder = nn.Sequential(*down, nn.Flatten(), nn.Linear(flat, config.latent, bias=bias))
-        up: list[nn.Module] = [nn.Linear(config.latent, flat, bias=bias), nn.ReLU(), nn.Unflatten(1, (prev, sh, sw))]
+        widths = (flat, config.dense, config.latent) if config.dense else (flat, config.latent)
+        self.encoder = nn.Sequential(*down, nn.Flatten(), *_mlp(widths, bias, last_activation=False))
+        up: list[nn.Module] = [*_mlp(widths[::-1], bias, last_activation=True), nn.Unflatten(1, (prev, sh, sw))]
         outs = list(chans[::-1][1:]) + [c]
         for i, ch in enumerate(outs):
+            for _ in range(extra):
+                up += [nn.Conv2d(prev, prev, 3, padding=1, bias=bias), nn.ReLU()]
             up.append(nn.ConvTranspose2d(prev, ch, 3, stride=2, padding=1, output_padding=1, bias=bias))
             if i < len(outs) - 1:
                 up.append(nn.ReLU())

@@ -149,4 +149,8 @@ add_strings({
     "err.field.log_scale": {"en": "logarithmic scale", "fr": "échelle logarithmique"},
     "train.unsaved": {"en": "The model trained here ({epochs} epochs) has not been saved to a file.",
                       "fr": "Le modèle entraîné ici ({epochs} époques) n'a pas été enregistré dans un fichier."},
+    "pre.conv_latent30": {"en": "Deep convolutional, code 30: record-class reconstructions",
+                          "fr": "Convolutif profond, code 30 : reconstructions de niveau record"},
+    "pre.conv_denoiser": {"en": "Convolutional, denoising: noisy in, clean out",
+                          "fr": "Convolutif, débruitage : bruité en entrée, propre en sortie"},
 })
