@@ -206,6 +206,8 @@ def _parse_idx_stream(stream: BinaryIO, source: str, expected_magic: int | None,
     expected = 1
     for d in dims:  # Python ints: no overflow whatever the header says
         expected *= d
+    if expected == 0:  # a zero dimension beside huge ones: nothing to read, and numpy cannot shape it
+        raise DatasetError("data.empty", f"{source}: contains no image ({shown})", path=source, dims=shown)
     if expected > limits.MAX_DATASET_BYTES:
         raise DatasetError("data.limit", f"{source}: the header announces {shown} = {expected:,} bytes, more than "
                            f"the limit of {limits.MAX_DATASET_BYTES:,}", path=source, limit="bytes",
