@@ -73,6 +73,7 @@ def test_the_training_page_shows_the_stored_name_in_french(qtbot, app_state, tmp
     qtbot.addWidget(page)
     try:
         assert page.open_bundle(internal)
+        qtbot.waitUntil(lambda: "MNIST" in page.panel.status.text(), timeout=60_000)  # once the data are read
         status = page.panel.status.text()
         assert f"60{NNBSP}000 images d'entraînement MNIST" in status and "MNIST train" not in status, status
         i18n.set_language("en")
@@ -81,6 +82,7 @@ def test_the_training_page_shows_the_stored_name_in_french(qtbot, app_state, tmp
         i18n.set_language("fr")
         page.retranslate()
         assert page.open_bundle(crafted)
+        qtbot.waitUntil(lambda: "mes" in page.panel.status.text(), timeout=60_000)
         status = page.panel.status.text()
         assert "« mes\ufffdchiffres\ufffd" in status and f"(1{NNBSP}200 images)" in status, status
         assert "\n" not in status and "\u202e" not in status and "z" * (MAX_SHOWN_CHARS + 1) not in status
