@@ -175,10 +175,11 @@ class CompressionPage(Page):
         self.record_label.setWordWrap(True)
         self.k_marker = [plot.addLine(x=np.log10(16), pen=None) for plot in (self.mse_plot, self.psnr_plot)]
         self._names = {m: tr(f"comp.{m}") for m in cp.METHODS}
-        plots = QSplitter(Qt.Horizontal)
-        plots.addWidget(self.mse_plot)
-        plots.addWidget(self.psnr_plot)
-        examples = QWidget()
+        self.psnr_plot.legend.setVisible(False)   # same lines as the MSE plot, whose legend names them
+        self.plots = QSplitter(Qt.Horizontal)
+        self.plots.addWidget(self.mse_plot)
+        self.plots.addWidget(self.psnr_plot)
+        self.examples = examples = QWidget()
         grid = QGridLayout(examples)
         self.example_labels, self.example_grids = {}, {}
         for row, method in enumerate(("original",) + EXAMPLE_METHODS):
@@ -189,17 +190,19 @@ class CompressionPage(Page):
             grid.addWidget(view, 2 * row + 1, 0)
             self.example_labels[method], self.example_grids[method] = label, view
         grid.setRowStretch(2 * len(EXAMPLE_METHODS) + 2, 1)
-        right = QSplitter(Qt.Vertical)
+        self.stage = QSplitter(Qt.Vertical)
         plots_box = QWidget()
-        QVBoxLayout(plots_box).addWidget(plots, 1)
+        QVBoxLayout(plots_box).addWidget(self.plots, 1)
         plots_box.layout().addWidget(self.record_label)
         plots_box.layout().setContentsMargins(0, 0, 0, 0)
-        right.addWidget(plots_box)
-        right.addWidget(scroll(examples))
-        right.setSizes([450, 550])
+        self.stage.addWidget(plots_box)
+        self.examples_area = scroll(examples)
+        self.stage.addWidget(self.examples_area)
+        self.stage.setSizes([450, 550])
+        self.controls = controls_column(left)
         split = QSplitter(Qt.Horizontal)
-        split.addWidget(controls_column(left))
-        split.addWidget(right)
+        split.addWidget(self.controls)
+        split.addWidget(self.stage)
         split.setSizes([1150, 2450])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -213,10 +216,41 @@ class CompressionPage(Page):
                              (self.work_slot.error, self._on_error), (self.work_slot.finished, self._on_finished),
                              (self.loader.result, self._on_originals), (self.loader.error, self._on_error)):
             signal.connect(slot)
+        state.presentation_changed.connect(self._arrange)
         self.store.observe(self._render)
+        self._arrange(state.settings.presentation)
         self.retranslate()
         self.rescale()
         self._render(self.store.value, frozenset({"k"}))
+
+    # --- presentation -------------------------------------------------------------------------
+    def controls_panel(self) -> QWidget:
+        return self.controls
+
+    def stage_widgets(self) -> list[QWidget]:
+        return [self.mse_plot, self.psnr_plot, *self.example_grids.values()]
+
+    def _arrange(self, presentation: bool) -> None:
+        """Presentation: the curves stacked on the left (full width for the k axis), the image rows
+        beside them at their own width, their captions without the training cost, so the whole stage
+        fits a projector screen; otherwise curves side by side above the images."""
+        self.stage.setOrientation(Qt.Horizontal if presentation else Qt.Vertical)
+        self.plots.setOrientation(Qt.Vertical if presentation else Qt.Horizontal)
+        self.stage.setStretchFactor(0, 1)
+        self.stage.setStretchFactor(1, 0 if presentation else 1)
+        self.examples_area.setMinimumWidth(self._examples_width() if presentation else 0)
+        if not presentation:
+            self.stage.setSizes([450, 550])
+        self.refresh()
+
+    def _examples_width(self) -> int:
+        return (self.examples.minimumSizeHint().width() + self.examples_area.verticalScrollBar().sizeHint().width()
+                + self.state.px(4))
+
+    def rescale(self) -> None:
+        super().rescale()
+        if self.state.settings.presentation:
+            self.examples_area.setMinimumWidth(self._examples_width())
 
     # --- user edits → store ----------------------------------------------------------------------
     def _edit(self, **changes) -> bool:
@@ -376,7 +410,7 @@ class CompressionPage(Page):
             else:
                 text = tr("comp.row", method=name, mse=fmt_num(round(point.mse, 4)),
                           psnr=fmt_num(round(point.psnr, 1)), source=tr(f"comp.source.{point.source}"))
-                if point.cost:
+                if point.cost and not self.state.settings.presentation:   # the cost is for students' reading
                     text += " — " + self._cost_text(point.cost)
                 self.example_grids[method].set_images(point.examples)
             if short is not None:

@@ -160,8 +160,9 @@ class LinearPage(Page):
         right.addWidget(plots)
         right.addWidget(scroll(self.factors))
         right.setSizes([400, 500])
+        self.controls = controls_column(left)
         self.main_split = QSplitter(Qt.Horizontal)
-        self.main_split.addWidget(controls_column(left))
+        self.main_split.addWidget(self.controls)
         self.main_split.addWidget(right)
         self.main_split.setSizes([1000, 2600])
         outer = QVBoxLayout(self)
@@ -179,11 +180,23 @@ class LinearPage(Page):
         self.fit_slot.progress.connect(self._on_report)
         self.fit_slot.error.connect(self._on_fit_error)
         self.fit_slot.finished.connect(self._on_fit_finished)
+        state.presentation_changed.connect(self.factors.set_one_row)
+        self.factors.set_one_row(state.settings.presentation)
         self.store.observe(self._render)
         self.retranslate()
         self.rescale()
         self._render(self.store.value, frozenset({"source"}))
         self.start_fit()   # the small matrix trains at once: the page opens on a live fit
+
+    # --- presentation -------------------------------------------------------------------------
+    def controls_panel(self) -> QWidget:
+        return self.controls
+
+    def stage_widgets(self) -> list[QWidget]:
+        factors = self.factors
+        shown = ([factors.u_view, factors.vt_view, factors.xhat_view] if factors.currentIndex() == 0
+                 else [factors.learnt, factors.pcs])
+        return [self.loss_plot, self.angle_plot, *shown]
 
     # --- user edits → store ----------------------------------------------------------------------
     def _edit(self, **changes) -> bool:

@@ -145,9 +145,11 @@ class PretrainingPage(Page):
             line.setSymbolSize(state.px(10))
             self.lines[way] = line
             self._names[way] = tr(f"pt.{way}")
+        self.plot.legend.setOffset((-10, -10))   # bottom right: accuracies stay above 40 %, the curves stay clear
         self.L_marker = self.plot.addLine(x=1.0)
+        self.controls = controls_column(left)
         split = QSplitter(Qt.Horizontal)
-        split.addWidget(controls_column(left))
+        split.addWidget(self.controls)
         split.addWidget(self.plot)
         split.setSizes([1300, 2300])
         outer = QVBoxLayout(self)
@@ -167,6 +169,12 @@ class PretrainingPage(Page):
         self.rescale()
 
     # --- user edits → store ----------------------------------------------------------------------
+    def controls_panel(self) -> QWidget:
+        return self.controls
+
+    def stage_widgets(self) -> list[QWidget]:
+        return [self.plot]
+
     def _edit(self, **changes) -> bool:
         try:
             self.store.set(**changes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.widgets import Translatable
@@ -67,9 +67,15 @@ class FactorPanel(QStackedWidget, Translatable):
         for w in (titles[0], self.learnt, titles[1], self.pcs, titles[2]):
             col.addWidget(w)
         col.addStretch(1)
+        self._small_layout = small.layout()
         self.addWidget(small)
         self.addWidget(images)
         self._shape = (6, 2, 4)
+
+    def set_one_row(self, on: bool) -> None:
+        """U · Vᵀ → X̂, X − X̂ on one line (presentation: a wide screen, little height under the plots)
+        or on two (a window beside the controls)."""
+        self._small_layout.setDirection(QBoxLayout.LeftToRight if on else QBoxLayout.TopToBottom)
 
     def show_matrix(self, u: np.ndarray, vt: np.ndarray, x: np.ndarray, mean: np.ndarray) -> None:
         self.setCurrentIndex(0)
