@@ -175,7 +175,7 @@ def test_language_switch_and_zoom(conv_page, app_state):
     assert "Taille de sortie" in conv_page.shape_panel.text()
     assert conv_page.output_view.caption == "Sortie y"
     conv_page.stepper.set_index(0)
-    assert conv_page.stepper.position.text() == "Étape 1 / 4"
+    assert conv_page.stepper.position.text() == "Case 1 / 4"
     before = conv_page.output_view.cell_w
     app_state.set_zoom(2.0)
     assert conv_page.output_view.cell_w > before

@@ -68,7 +68,7 @@ def test_model_to_view_grids_and_parameters(page):
 def test_model_to_view_selection_and_step(page):
     page.store.replace(PRESETS["convolution"]())
     assert page.output_view.current == (0, 0) and page.c_view.rows == {0}
-    assert page.stepper.index == 0 and page.stepper.position.text() == "Step 1 / 4"
+    assert page.stepper.index == 0 and page.stepper.position.text() == "Cell 1 / 4"
     assert page.sum_label.text() == "y(0, 0) = 4×1 + 5×4 + 8×1 + 1×1 + 8×4 + 8×3 + 3×3 + 6×3 + 6×1 = 122"
     page.store.set(selected="input", selected_row=1, selected_col=2)
     assert page.c_view.cols == {6} and page.output_view.hl2 == {(0, 0), (0, 1), (1, 0), (1, 1)}

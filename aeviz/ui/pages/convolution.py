@@ -57,6 +57,8 @@ add_strings({
     "conv.matrix_zoom": {"en": "Matrix zoom (or Ctrl + wheel)", "fr": "Zoom de la matrice (ou Ctrl + molette)"},
     "conv.pick": {"en": "Pick an output cell (hover, click or ▶) to see its sum.",
                   "fr": "Choisissez une case de sortie (survol, clic ou ▶) pour voir sa somme."},
+    "conv.step": {"en": "Cell {i} / {n}", "fr": "Case {i} / {n}"},
+    "conv.step_idle": {"en": "Cell — / {n}", "fr": "Case — / {n}"},
     "conv.sum": {"en": "y({i}, {j}) = {terms} = {total}", "fr": "y({i}, {j}) = {terms} = {total}"},
     "conv.used_by": {"en": "x({r}, {c}) = {v} is read by {n} output cell(s): {cells} — column {col} of C.",
                      "fr": "x({r}, {c}) = {v} est lue par {n} case(s) de sortie : {cells} — colonne {col} de C."},
@@ -116,6 +118,8 @@ class ConvolutionPage(LabPage):
         self.sum_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.scale_font(self.sum_label, 1.3, bold=True)
         self.ops = [op_label("*"), op_label("="), op_label("·"), op_label("="), op_label("→")]
+        for op in self.ops:
+            self.scale_font(op, 2.6, bold=True)
         direct = vcol(hrow(self.padded_view, self.ops[0], self.kernel_view, self.ops[1], self.output_view,
                            align=Qt.AlignTop), self.sum_label)
         # --- matrix view
@@ -128,20 +132,22 @@ class ConvolutionPage(LabPage):
         self.zoom_slider.setValue(100)
         zoom_label = QLabel()
         self.bind_text(zoom_label.setText, "conv.matrix_zoom")
-        matrix = vcol(hrow(zoom_label, self.zoom_slider),
+        self.zoom_row = hrow(zoom_label, self.zoom_slider)
+        matrix = vcol(self.zoom_row,
                       hrow(self.c_view, self.ops[2], self.vecx_view, self.ops[3], self.vecy_view, self.ops[4],
                            self.out2_view, align=Qt.AlignTop))
         self.split = QSplitter(Qt.Vertical)
         self.direct = direct
         self.split.addWidget(scroll(direct))
-        self.split.addWidget(scroll(matrix))
+        self.matrix_scroll = scroll(matrix)
+        self.split.addWidget(self.matrix_scroll)
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 3)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
         self.scale_font(self.error_label, 1.3, bold=True)
-        self.stepper = Stepper()
+        self.stepper = Stepper("conv.step", "conv.step_idle")
         self.real = RealImagePanel(state)
         self.tabs = QTabWidget()
         linked = QWidget()
@@ -174,8 +180,7 @@ class ConvolutionPage(LabPage):
             view.wheel_zoom = False
         for view in (self.c_view, self.vecx_view, self.vecy_view):
             view.wheel_zoom = False
-            view.zoomRequested.connect(lambda z: self.edit(matrix_zoom=min(max(round(z * 100), ZOOM_RANGE[0]),
-                                                                          ZOOM_RANGE[1])))
+            view.zoomRequested.connect(lambda z: self.edit(matrix_zoom=self._zoom_from_view(z)))
         for view in (self.output_view, self.out2_view):
             view.cellHovered.connect(lambda r, c: self._hover(Cell("output", r, c) if r >= 0 else None))
             view.cellClicked.connect(lambda r, c: self.select(Cell("output", r, c)))
@@ -198,9 +203,7 @@ class ConvolutionPage(LabPage):
         self._quiet(self.exercise_switch, self.exercise_switch.setChecked, value.exercise)
         self.stepper.show_position(self.y.size, value.step, value.speed)
         self._quiet(self.zoom_slider, self.zoom_slider.setValue, value.matrix_zoom)
-        for view in (self.c_view, self.vecx_view, self.vecy_view):
-            if view.zoom != value.matrix_zoom / 100:
-                view.set_zoom(value.matrix_zoom / 100)
+        self._apply_matrix_zoom()
         self.real.show_choice(value.real_source, value.real_digit, value.real_file, self.k, value.params(),
                               active=value.tab == "real")
         self._show_refusal()
@@ -237,6 +240,18 @@ class ConvolutionPage(LabPage):
     def _fit_split(self) -> None:
         """Give the direct view the height it needs (up to about half), the matrix the rest."""
         self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total // 2 + total // 8)
+        self._fit_matrix()
+
+    def _matrix_stage(self):
+        spacing = self.matrix_scroll.widget().layout().spacing()
+        room = self.matrix_scroll.viewport().height() - self.zoom_row.sizeHint().height() - 2 * spacing
+        return (self.c_view, self.vecx_view, self.vecy_view), room
+
+    def _apply_matrix_zoom(self) -> None:
+        zoom = self.store.value.matrix_zoom / 100 * self._matrix_fit
+        for view in (self.c_view, self.vecx_view, self.vecy_view):
+            if view.zoom != zoom:
+                view.set_zoom(zoom)
 
     def _out_flat(self, flat: int) -> Cell:
         return Cell("output", *divmod(flat, self.y.shape[1]))
@@ -324,6 +339,17 @@ class ConvolutionPage(LabPage):
         self.sum_label.setText(tr("conv.used_by", r=r, c=c, v=fmt_num(self.x[r, c]), n=len(cells),
                                   cells=listed, col=flat + 1))
 
+    # --- presentation -----------------------------------------------------------------------
+    def stage_widgets(self) -> list[QWidget]:
+        """The window with its sum, and C beside vec(y) under it; with the direct view folded away
+        (section "matrix"), C·vec(x) = vec(y) whole: a 16-entry vec(x) does not fit under the window."""
+        value = self.store.value
+        if value.tab == "real":
+            return [self.real]
+        if value.section == "matrix":
+            return [self.c_view, self.vecx_view, self.vecy_view, self.out2_view]
+        return [self.padded_view, self.kernel_view, self.output_view, self.sum_label, self.c_view, self.vecy_view]
+
     # --- hooks ------------------------------------------------------------------------------
     def retranslate(self) -> None:
         for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.real,
@@ -345,8 +371,6 @@ class ConvolutionPage(LabPage):
         for view in (self.padded_view, self.kernel_view, self.output_view, self.c_view, self.vecx_view,
                      self.vecy_view, self.out2_view):
             view.rescale()
-        for op in self.ops:
-            op.setFont(self.state.font(2.6, bold=True))
 
     def retheme(self) -> None:
         super().retheme()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 
 from aeviz.state.base import StateError
-from aeviz.state.lab import Cell, LabState
+from aeviz.state.lab import ZOOM_RANGE, Cell, LabState
 from aeviz.ui.error_texts import describe_error
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.pages.base import Page
@@ -134,6 +134,43 @@ class LabPage(Page):
     def _fit_split(self) -> None:
         raise NotImplementedError
 
+    # --- presentation: the matrix view alone fits the screen's height -------------------------
+    #: share of the state's matrix zoom the grids are drawn at (below 1 only in presentation)
+    _matrix_fit = 1.0
+
+    def _fit_matrix(self) -> None:
+        """In presentation, with the direct view folded away, shrink the matrix view's grids until the
+        part the state shows fits the screen's height whole (a 16-entry vec(x) at projector size is
+        taller than the screen); never past the state's zoom. Elsewhere the grids keep that zoom."""
+        value = self.store.value
+        fit = 1.0
+        if self.state.settings.presentation and value.section == "matrix":
+            views, room = self._matrix_stage()
+            fit = self._matrix_fit
+            for _ in range(3):   # heights are linear in the zoom except for rounding: settles in 1-2 rounds
+                need = max(v.sizeHint().height() for v in views)
+                fixed = max(v.top + 2 * v.margin for v in views)
+                wanted = min(1.0, max(0.3, fit * (room - fixed) / max(1, need - fixed)))
+                if need <= room and wanted - fit < 0.01:
+                    break
+                fit = wanted if need <= room else min(wanted, fit * 0.99)
+                self._matrix_fit = fit
+                self._apply_matrix_zoom()
+        self._matrix_fit = fit
+        self._apply_matrix_zoom()
+
+    def _zoom_from_view(self, zoom: float) -> int:
+        """The state's matrix zoom (percent) for a view's Ctrl + wheel request."""
+        return min(max(round(zoom / self._matrix_fit * 100), ZOOM_RANGE[0]), ZOOM_RANGE[1])
+
+    def _matrix_stage(self):
+        """The matrix view's grids of the part shown, and the height they have on screen."""
+        raise NotImplementedError
+
+    def _apply_matrix_zoom(self) -> None:
+        """Draw the matrix view's grids at the state's zoom × ``_matrix_fit``."""
+        raise NotImplementedError
+
     def _render(self, value, changed: frozenset) -> None:
         """Show ``value`` (the whole of it: derived arrays are cached by the fields they come from)."""
         raise NotImplementedError
@@ -143,6 +180,11 @@ class LabPage(Page):
 
     def finish_loading(self) -> None:
         """Wait for the page's background reading, if any, and show its result."""
+
+    # --- presentation ------------------------------------------------------------------------------
+    def controls_panel(self):
+        """The editors, parameters and formula column: in presentation the views take the screen."""
+        return self.main_split.widget(0)
 
     # --- hooks -----------------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -52,6 +52,8 @@ add_strings({
     "tconv.tab_overlap": {"en": "Overlap (checkerboard)", "fr": "Recouvrements (damier)"},
     "tconv.input_view": {"en": "Input x", "fr": "Entrée x"},
     "tconv.partial": {"en": "x({r},{c})·k = {v}·k", "fr": "x({r},{c})·k = {v}·k"},
+    "tconv.step": {"en": "Partial {i} / {n}", "fr": "Partielle {i} / {n}"},
+    "tconv.step_idle": {"en": "Partial — / {n}", "fr": "Partielle — / {n}"},
     "tconv.sum_all": {"en": "Sum of all partials, before cropping", "fr": "Somme de toutes les partielles, avant rognage"},
     "tconv.sum_some": {"en": "Running sum: {i} of {n} partials", "fr": "Somme en cours : {i} partielles sur {n}"},
     "tconv.output": {"en": "Output y ({r}×{c})", "fr": "Sortie y ({r}×{c})"},
@@ -108,6 +110,8 @@ class TransposedPage(LabPage):
         self.sum_view = MatrixView(state)
         self.output_view = MatrixView(state, base_cell=40, font_rel=1.3)
         self.ops = [op_label("→"), op_label("="), op_label("→"), op_label("·"), op_label("="), op_label("→")]
+        for op in self.ops:
+            self.scale_font(op, 2.6, bold=True)
         self.direct = hrow(self.input_view, self.ops[0], self.partials_box, self.ops[1], self.sum_view,
                            self.ops[2], self.output_view, align=Qt.AlignTop)
         # --- matrix view
@@ -131,7 +135,8 @@ class TransposedPage(LabPage):
         self.columns_row = QHBoxLayout(self.columns_box)
         self.columns_row.setContentsMargins(0, 0, 0, 0)
         self.column_views: list[MatrixView] = []
-        matrix = vcol(hrow(self.show_c, zoom_label, self.zoom_slider),
+        self.zoom_row = hrow(self.show_c, zoom_label, self.zoom_slider)
+        matrix = vcol(self.zoom_row,
                       hrow(self.m_view, self.ops[3], self.vecx_view, self.ops[4], self.vecy_view,
                            self.ops[5], self.out2_view, self.c_view, align=Qt.AlignTop),
                       self.columns_title, hrow(self.columns_box, align=Qt.AlignTop))
@@ -144,7 +149,7 @@ class TransposedPage(LabPage):
         self.error_label.setVisible(False)
         self.scale_font(self.error_label, 1.3, bold=True)
         self.overlap = OverlapPanel(state)
-        self.stepper = Stepper()
+        self.stepper = Stepper("tconv.step", "tconv.step_idle")
         self.tabs = QTabWidget()
         linked = vcol(self.split, stretch=False)
         self.tabs.addTab(linked, "")
@@ -175,8 +180,7 @@ class TransposedPage(LabPage):
             view.wheel_zoom = False
         for view in self._zoomed_views():
             view.wheel_zoom = False
-            view.zoomRequested.connect(lambda z: self.edit(matrix_zoom=min(max(round(z * 100), ZOOM_RANGE[0]),
-                                                                          ZOOM_RANGE[1])))
+            view.zoomRequested.connect(lambda z: self.edit(matrix_zoom=self._zoom_from_view(z)))
         self.input_view.cellClicked.connect(lambda r, c: self.select(Cell("input", r, c)))
         self.vecx_view.cellClicked.connect(lambda r, c: self.select(self._in_flat(r)))
         self.m_view.cellClicked.connect(lambda r, c: self.select(self._out_flat(r)))
@@ -203,9 +207,7 @@ class TransposedPage(LabPage):
         self.c_view.setVisible(value.show_c)
         self.stepper.show_position(self.x.size, value.step, value.speed)
         self._quiet(self.zoom_slider, self.zoom_slider.setValue, value.matrix_zoom)
-        for view in self._zoomed_views():
-            if view.zoom != value.matrix_zoom / 100:
-                view.set_zoom(value.matrix_zoom / 100)
+        self._apply_matrix_zoom()
         self._show_refusal()
         QTimer.singleShot(0, self._fit_split)   # once the layouts have the new grids' sizes
         self.refresh()
@@ -251,6 +253,7 @@ class TransposedPage(LabPage):
         """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest, and scroll the
         matrix view to the part the state shows (only when that part or the layout changed)."""
         self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * 5 // 8)
+        self._fit_matrix()
         part = self.store.value.matrix_part
         key = (part, self.columns_title.y(), self.matrix_scroll.viewport().height())
         if key != self._scrolled_for:
@@ -260,6 +263,24 @@ class TransposedPage(LabPage):
                 self.matrix_scroll.verticalScrollBar().setValue(self.columns_title.y() if part == "columns" else 0)
             finally:
                 self._scrolling = False
+
+    def _matrix_stage(self):
+        spacing = self.matrix_scroll.widget().layout().spacing()
+        if self.store.value.matrix_part == "columns":
+            views, above = self.column_views[:self.x.size], self.columns_title
+        else:
+            views, above = [v for v in self._zoomed_views() if v.isVisibleTo(self)], self.zoom_row
+        return views, self.matrix_scroll.viewport().height() - above.sizeHint().height() - 2 * spacing
+
+    def _apply_matrix_zoom(self) -> None:
+        """The product's grids follow the state's zoom; the decomposition's columns only the fit."""
+        zoom = self.store.value.matrix_zoom / 100 * self._matrix_fit
+        for view in self._zoomed_views():
+            if view.zoom != zoom:
+                view.set_zoom(zoom)
+        for view in self.column_views:
+            if view.zoom != self._matrix_fit:
+                view.set_zoom(self._matrix_fit)
 
     def _on_matrix_scrolled(self, value: int) -> None:
         """A person scrolled the matrix view: the columns count as shown once their title passes the middle."""
@@ -303,7 +324,7 @@ class TransposedPage(LabPage):
             view.wheel_zoom = False
             view.cellClicked.connect(lambda r, c, idx=len(self.column_views): self.select(self._in_flat(idx)))
             plus = op_label("+")
-            plus.setFont(self.state.font(2.0, bold=True))
+            self.scale_font(plus, 2.6, bold=True)
             self.columns_row.addWidget(view, 0, Qt.AlignTop)
             self.columns_row.addWidget(plus)
             self.column_views.append(view)
@@ -405,6 +426,18 @@ class TransposedPage(LabPage):
     def _feeds(self, o: int) -> np.ndarray:
         return self.pattern[o] != 0
 
+    # --- presentation -----------------------------------------------------------------------
+    def stage_widgets(self) -> list[QWidget]:
+        """The partials, their running sum and the output; or the part of the matrix view the state shows."""
+        value = self.store.value
+        if value.tab == "overlap":
+            return [self.overlap]
+        if value.section == "matrix":
+            if value.matrix_part == "columns":
+                return [self.columns_title] + self.column_views[:self.x.size]
+            return [self.m_view, self.vecx_view, self.vecy_view]
+        return [self.input_view] + self.partial_views[:self.x.size] + [self.sum_view, self.output_view]
+
     # --- hooks ------------------------------------------------------------------------------
     def retranslate(self) -> None:
         for w in (self.input_editor, self.kernel_editor, self.params, self.stepper, self.shape_panel, self.overlap,
@@ -424,7 +457,4 @@ class TransposedPage(LabPage):
             w.rescale()
         for view in self.findChildren(MatrixView):
             view.rescale()
-        for op in self.findChildren(QLabel):
-            if op.text() in ("→", "=", "·", "+"):
-                op.setFont(self.state.font(2.6, bold=True))
 

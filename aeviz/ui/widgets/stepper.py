@@ -19,17 +19,18 @@ add_strings({
     "stepper.forward": {"en": "Step forward", "fr": "Avancer d'une étape"},
     "stepper.reset": {"en": "Reset: back to the full result", "fr": "Réinitialiser : revenir au résultat complet"},
     "stepper.speed": {"en": "Speed", "fr": "Vitesse"},
-    "stepper.position": {"en": "Step {i} / {n}", "fr": "Étape {i} / {n}"},
-    "stepper.idle": {"en": "Step — / {n}", "fr": "Étape — / {n}"},
 })
 
 
 class Stepper(QWidget, Translatable):
     indexChanged = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, position_key: str, idle_key: str, parent: QWidget | None = None):
+        """``position_key`` ("Case {i} / {n}") names what the stepper walks, and ``idle_key``
+        ("Case — / {n}") the same before it starts: not "Étape", which the lesson bar uses."""
         super().__init__(parent)
         self._init_texts()
+        self.position_key, self.idle_key = position_key, idle_key
         self.count = 0
         self.index = -1
         self.timer = QTimer(self)
@@ -128,9 +129,9 @@ class Stepper(QWidget, Translatable):
 
     def _show_position(self) -> None:
         if self.index < 0:
-            self.position.setText(tr("stepper.idle", n=self.count))
+            self.position.setText(tr(self.idle_key, n=self.count))
         else:
-            self.position.setText(tr("stepper.position", i=self.index + 1, n=self.count))
+            self.position.setText(tr(self.position_key, i=self.index + 1, n=self.count))
 
     def retranslate(self) -> None:
         super().retranslate()
