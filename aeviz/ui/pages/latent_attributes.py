@@ -142,6 +142,7 @@ class AttributesTab(LatentTab):
         for w in (intro, row, row2, self.result, slider_row, views, self.strip_label, self.strip):
             (col.addLayout if isinstance(w, QHBoxLayout) else col.addWidget)(w)
         col.addStretch(1)
+        self.controls = [intro, *labels, self.kind, self.a_combo, self.b_combo]
         self._fill_kinds()
         self.kind.activated.connect(self._on_kind)
         self.a_combo.activated.connect(lambda i: self.edit(attr_a=i))
@@ -150,6 +151,15 @@ class AttributesTab(LatentTab):
         self.slot.result.connect(self._on_result)
         self.slot.error.connect(self._on_error)
         self.retranslate()
+
+    def stage(self) -> list:
+        return [self.original, self.shifted, self.strip]
+
+    def fold(self, folded: bool) -> None:
+        """Folded, the strip's cells grow (the grid then fits them to the tab's width)."""
+        super().fold(folded)
+        self.strip.cell = 64 if folded else 44
+        self.strip.updateGeometry()
 
     def _on_kind(self, index: int) -> None:
         kind = KINDS[index]

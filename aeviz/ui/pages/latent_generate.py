@@ -64,11 +64,21 @@ class GenerateTab(LatentTab):
         col.addWidget(self.grid)
         col.addWidget(note)
         col.addStretch(1)
+        self.controls = [intro, *labels, self.source, self.seed, self.count, self.resample]
         self.source.activated.connect(lambda i: self.edit(gen_source=("gaussian", "prior")[i]))
         self.seed.valueChanged.connect(lambda v: self.edit(gen_seed=v))
         self.count.valueChanged.connect(lambda v: self.edit(gen_count=v))
         self.resample.clicked.connect(lambda: self.edit(gen_seed=(self.store.value.gen_seed + 1) % (SEED_RANGE[1] + 1)))
         self.retranslate()
+
+    def stage(self) -> list:
+        return [self.grid]
+
+    def fold(self, folded: bool) -> None:
+        """Folded, the cells grow (the grid then fits them to the tab's width)."""
+        super().fold(folded)
+        self.grid.cell = 64 if folded else 52
+        self.grid.updateGeometry()
 
     def uses_prior(self, value) -> bool:
         """The VAE prior only exists for a VAE; any other model draws from the fitted Gaussian."""
