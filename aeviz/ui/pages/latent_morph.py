@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider,
-                               QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QSlider, QSpinBox, QVBoxLayout)
 
 from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
@@ -85,6 +85,8 @@ class MorphTab(LatentTab):
         self.view_a, self.view_b = DigitView(state, VIEW_SIDES[0]), DigitView(state, VIEW_SIDES[3])
         self.decoded, self.blend = DigitView(state, VIEW_SIDES[1]), DigitView(state, VIEW_SIDES[2])
         self.big_views = (self.view_a, self.decoded, self.blend, self.view_b)
+        for view in self.big_views:  # squeezable, so a narrow tab shrinks (and then refits) them
+            view.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         self.alpha = QSlider(Qt.Horizontal)
         self.alpha.setRange(0, 100)
         self.alpha.setValue(50)
@@ -158,6 +160,10 @@ class MorphTab(LatentTab):
         margins = self.layout().contentsMargins()
         room = self.width() - margins.left() - margins.right() - 3 * self.layout().spacing() - self.state.px(8)
         fit_views(self.big_views, VIEW_SIDES, room, MAX_GROWTH if self._folded else 1.0)
+
+    def rescale(self) -> None:
+        super().rescale()
+        self._fit_views()  # the same room holds fewer pixels of a larger scale
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
@@ -59,6 +59,8 @@ class SlidersTab(LatentTab):
         self.bind(self.mean_button.setText, "sliders.mean")
         self.decoded = DigitView(state, VIEW_SIDES[0])
         self.manifold = DigitView(state, VIEW_SIDES[1])
+        for view in (self.decoded, self.manifold):  # squeezable, so a narrow tab shrinks (and then refits) them
+            view.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         self.slider_box = QWidget()
         self.slider_grid = QGridLayout(self.slider_box)
         self.slider_grid.setContentsMargins(0, 0, 0, 0)
@@ -83,6 +85,10 @@ class SlidersTab(LatentTab):
 
     def stage(self) -> list:
         return [self.decoded, *([self.manifold] if not self.manifold.isHidden() else [])]
+
+    def rescale(self) -> None:
+        super().rescale()
+        self._fit_views()  # the same room holds fewer pixels of a larger scale
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
