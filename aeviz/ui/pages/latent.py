@@ -12,7 +12,7 @@ generation) live in their own modules and share a ``LatentSession``.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter,
                                QTabWidget, QVBoxLayout, QWidget)
 
@@ -33,6 +33,7 @@ from aeviz.ui.pages.latent_source import SourceMixin, open_model
 from aeviz.ui.pages.latent_sliders import SlidersTab
 from aeviz.ui.pages.latent_work import WorkMixin
 from aeviz.ui.widgets.digit_view import DigitView
+from aeviz.ui.widgets.folding_panel import FoldingPanel
 from aeviz.ui.widgets.lab_layout import scroll
 from aeviz.ui.widgets.scatter import ClassLegend, LatentScatter
 from aeviz.ui.workers import TaskSlot
@@ -42,17 +43,6 @@ LIVE_REFRESH_MS = 2000
 add_strings({
     "latent.refused": {"en": "Not changed: {error}", "fr": "Rien n'a changé : {error}"},
 })
-
-
-class FoldingPanel(QWidget):
-    """The page's top bar of settings. The window folds it away in presentation; ``folded`` carries
-    the other settings (the tabs', the exports) with it, so F2 brings them all back at once."""
-
-    folded = Signal(bool)  # True: hidden
-
-    def setVisible(self, visible: bool) -> None:
-        super().setVisible(visible)
-        self.folded.emit(not visible)
 
 
 class LatentPage(WorkMixin, SourceMixin, Page):
