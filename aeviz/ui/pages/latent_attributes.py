@@ -101,6 +101,10 @@ def folder_groups(folder: str | None) -> list[str]:
         return []
 
 
+#: strip cell (at zoom 1), by folded (presentation: larger, fitted to the tab's width)
+STRIP_CELL = {False: 44, True: 64}
+
+
 class AttributesTab(LatentTab):
     name = "attributes"
     fields = DATA_FIELDS | MAP_FIELDS | frozenset({"attr_kind", "attr_a", "attr_b", "attr_folder", "attr_strength", "selected_image"})
@@ -126,7 +130,7 @@ class AttributesTab(LatentTab):
         self.original, self.shifted = DigitView(state, 120), DigitView(state, 120)
         self.strip_label = QLabel()
         self.bind(self.strip_label.setText, "attr.strip")
-        self.strip = ImageGrid(state, columns=len(STRIP_T), cell=44)
+        self.strip = ImageGrid(state, columns=len(STRIP_T), cell=STRIP_CELL[False])
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("attr.groups", "attr.a", "attr.b")):
             self.bind(label.setText, key)
@@ -158,8 +162,7 @@ class AttributesTab(LatentTab):
     def fold(self, folded: bool) -> None:
         """Folded, the strip's cells grow (the grid then fits them to the tab's width)."""
         super().fold(folded)
-        self.strip.cell = 64 if folded else 44
-        self.strip.updateGeometry()
+        self.strip.set_cell(STRIP_CELL[folded])
 
     def _on_kind(self, index: int) -> None:
         kind = KINDS[index]

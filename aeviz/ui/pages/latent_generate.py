@@ -31,6 +31,10 @@ add_strings({
 })
 
 
+#: grid cell (at zoom 1), by folded (presentation: larger, fitted to the tab's width)
+GRID_CELL = {False: 52, True: 64}
+
+
 class GenerateTab(LatentTab):
     name = "generate"
     fields = DATA_FIELDS | MAP_FIELDS | frozenset({"gen_source", "gen_seed", "gen_count"})
@@ -52,7 +56,7 @@ class GenerateTab(LatentTab):
         self.count.setValue(32)
         self.resample = QPushButton()
         self.bind(self.resample.setText, "gen.resample")
-        self.grid = ImageGrid(state, columns=8, cell=52)
+        self.grid = ImageGrid(state, columns=8, cell=GRID_CELL[False])
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("gen.source", "gen.seed", "gen.count")):
             self.bind(label.setText, key)
@@ -77,8 +81,7 @@ class GenerateTab(LatentTab):
     def fold(self, folded: bool) -> None:
         """Folded, the cells grow (the grid then fits them to the tab's width)."""
         super().fold(folded)
-        self.grid.cell = 64 if folded else 52
-        self.grid.updateGeometry()
+        self.grid.set_cell(GRID_CELL[folded])
 
     def uses_prior(self, value) -> bool:
         """The VAE prior only exists for a VAE; any other model draws from the fitted Gaussian."""

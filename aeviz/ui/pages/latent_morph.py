@@ -152,8 +152,7 @@ class MorphTab(LatentTab):
         settings leave, as far as the tab's width allows; the strip's cells grow and fit that width."""
         super().fold(folded)
         self._folded = folded
-        self.strip.cell = STRIP_CELL[folded]
-        self.strip.updateGeometry()
+        self.strip.set_cell(STRIP_CELL[folded])
         self._fit_views()
 
     def _fit_views(self) -> None:

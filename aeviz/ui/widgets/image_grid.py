@@ -73,6 +73,11 @@ class ImageGrid(QWidget):
         else:
             self._relayout()
 
+    def set_cell(self, cell: int) -> None:
+        """Another on-screen size of one image at zoom 1 (still fitted to the widget's width)."""
+        self.cell = cell
+        self._relayout()
+
     def images(self) -> np.ndarray:
         return self._images
 
