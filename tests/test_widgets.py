@@ -40,3 +40,25 @@ def test_themed_plot_follows_theme(qtbot, app_state):
     app_state.set_theme("dark")
     assert plot.backgroundBrush().color().name() == app_state.colors.plot_bg
     app_state.set_theme("light")
+
+
+def test_image_grid_fits_a_narrow_column_and_keeps_hits_right(qtbot, app_state):
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    grid = ImageGrid(app_state, columns=9, cell=60)
+    QVBoxLayout(holder).addWidget(grid)
+    grid.set_images(np.random.default_rng(0).random((9, 28, 28)))
+    full = grid.sizeHint().width()
+    holder.resize(full // 2, 400)
+    holder.show()
+    qtbot.waitExposed(holder)
+    assert grid.width() < full
+    last = grid.cell_rect(8)
+    assert last.right() < grid.width()                      # the ninth image is inside the widget
+    assert grid.height() >= last.bottom()
+    assert grid.index_at(last.center().x(), last.center().y()) == 8
+    holder.resize(full + 100, 400)
+    qtbot.wait(50)
+    assert grid.cell_rect(8).width() == app_state.px(60)    # with room, cells are their full size again

@@ -376,6 +376,14 @@ class ExercisesPage(Page):
     def retheme(self) -> None:
         self.problem.retheme()
 
+    def controls_panel(self) -> QWidget:
+        return self.controls
+
+    def stage_widgets(self) -> list[QWidget]:
+        """The question, its grids, the answer field and whichever of feedback/hint/solution is up."""
+        shown = [w for w in (self.feedback_label, self.hint_label, self.solution_label) if not w.isHidden()]
+        return [self.question_label, self.problem, self.answer_edit, self.buttons["check"], *shown]
+
 
 
 def _html(text: str) -> str:

@@ -33,6 +33,7 @@ from aeviz.ui.pages.latent_source import SourceMixin, open_model
 from aeviz.ui.pages.latent_sliders import SlidersTab
 from aeviz.ui.pages.latent_work import WorkMixin
 from aeviz.ui.widgets.digit_view import DigitView
+from aeviz.ui.widgets.folding_panel import FoldingPanel
 from aeviz.ui.widgets.lab_layout import scroll
 from aeviz.ui.widgets.scatter import ClassLegend, LatentScatter
 from aeviz.ui.workers import TaskSlot
@@ -78,7 +79,9 @@ class LatentPage(WorkMixin, SourceMixin, Page):
         self.bind_text(self.cancel_button.setText, "latent.cancel")
         self.progress.hide()
         self.cancel_button.hide()
-        grid = QGridLayout()
+        self.controls = FoldingPanel()
+        grid = QGridLayout(self.controls)
+        grid.setContentsMargins(0, 0, 0, 0)
         labels = [QLabel() for _ in range(3)]
         for i, (label, key, combo) in enumerate(zip(labels, ("latent.model", "latent.images", "latent.view"),
                                                     (self.model_combo, self.data_combo, self.view_combo))):
@@ -112,11 +115,13 @@ class LatentPage(WorkMixin, SourceMixin, Page):
         for w in (self.hover_image, self.hover_recon):
             hover_row.addWidget(w)
         hover_row.addWidget(self.hover_text, 1)
-        buttons = QVBoxLayout()
+        self.export_box = QWidget()
+        buttons = QVBoxLayout(self.export_box)
+        buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.csv_button)
         buttons.addWidget(self.png_button)
         buttons.addStretch(1)
-        hover_row.addLayout(buttons)
+        hover_row.addWidget(self.export_box)
         left = QWidget()
         left_col = QVBoxLayout(left)
         left_col.setContentsMargins(0, 0, 0, 0)
@@ -136,7 +141,7 @@ class LatentPage(WorkMixin, SourceMixin, Page):
         splitter.addWidget(self.tabs)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading("latent.title", 1.3))
-        layout.addLayout(grid)
+        layout.addWidget(self.controls)
         layout.addLayout(progress_row)
         layout.addWidget(splitter, 1)
         # --- wiring: controls write the store; the store redraws the page
@@ -147,6 +152,7 @@ class LatentPage(WorkMixin, SourceMixin, Page):
         self.data_combo.activated.connect(self._on_data_chosen)
         self.view_combo.activated.connect(self._on_view_chosen)
         self.cancel_button.clicked.connect(self.cancel_work)
+        self.controls.folded.connect(self._fold)
         self.scatter.hovered.connect(self._on_hovered)
         self.scatter.clicked.connect(self._on_clicked)
         self.scatter.range_edited.connect(lambda r: self.edit(map_range=r))
@@ -356,6 +362,21 @@ class LatentPage(WorkMixin, SourceMixin, Page):
 
     def _export_png(self) -> None:
         export_view_png(self, self.scatter)
+
+    # --- presentation -------------------------------------------------------------------------
+    def controls_panel(self) -> QWidget:
+        return self.controls
+
+    def stage_widgets(self) -> list[QWidget]:
+        """The map and the shown tab's result (for morphing: A, the decoded code, the blend, B, the strip)."""
+        return [self.scatter, *self.tab_pages[TABS.index(self.store.value.tab)].stage()]
+
+    def _fold(self, folded: bool) -> None:
+        """The settings outside the top bar follow it: the stage (map and results) gets their room."""
+        for widget in (self.hint, self.export_box):
+            widget.setVisible(not folded)
+        for tab in self.tab_pages:
+            tab.fold(folded)
 
     # --- hooks --------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:

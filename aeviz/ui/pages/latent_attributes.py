@@ -101,6 +101,10 @@ def folder_groups(folder: str | None) -> list[str]:
         return []
 
 
+#: strip cell (at zoom 1), by folded (presentation: larger, fitted to the tab's width)
+STRIP_CELL = {False: 44, True: 64}
+
+
 class AttributesTab(LatentTab):
     name = "attributes"
     fields = DATA_FIELDS | MAP_FIELDS | frozenset({"attr_kind", "attr_a", "attr_b", "attr_folder", "attr_strength", "selected_image"})
@@ -126,7 +130,7 @@ class AttributesTab(LatentTab):
         self.original, self.shifted = DigitView(state, 120), DigitView(state, 120)
         self.strip_label = QLabel()
         self.bind(self.strip_label.setText, "attr.strip")
-        self.strip = ImageGrid(state, columns=len(STRIP_T), cell=44)
+        self.strip = ImageGrid(state, columns=len(STRIP_T), cell=STRIP_CELL[False])
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("attr.groups", "attr.a", "attr.b")):
             self.bind(label.setText, key)
@@ -142,6 +146,7 @@ class AttributesTab(LatentTab):
         for w in (intro, row, row2, self.result, slider_row, views, self.strip_label, self.strip):
             (col.addLayout if isinstance(w, QHBoxLayout) else col.addWidget)(w)
         col.addStretch(1)
+        self.controls = [intro, *labels, self.kind, self.a_combo, self.b_combo]
         self._fill_kinds()
         self.kind.activated.connect(self._on_kind)
         self.a_combo.activated.connect(lambda i: self.edit(attr_a=i))
@@ -150,6 +155,14 @@ class AttributesTab(LatentTab):
         self.slot.result.connect(self._on_result)
         self.slot.error.connect(self._on_error)
         self.retranslate()
+
+    def stage(self) -> list:
+        return [self.original, self.shifted, self.strip]
+
+    def fold(self, folded: bool) -> None:
+        """Folded, the strip's cells grow (the grid then fits them to the tab's width)."""
+        super().fold(folded)
+        self.strip.set_cell(STRIP_CELL[folded])
 
     def _on_kind(self, index: int) -> None:
         kind = KINDS[index]

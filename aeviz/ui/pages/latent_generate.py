@@ -31,6 +31,10 @@ add_strings({
 })
 
 
+#: grid cell (at zoom 1), by folded (presentation: larger, fitted to the tab's width)
+GRID_CELL = {False: 52, True: 64}
+
+
 class GenerateTab(LatentTab):
     name = "generate"
     fields = DATA_FIELDS | MAP_FIELDS | frozenset({"gen_source", "gen_seed", "gen_count"})
@@ -52,7 +56,7 @@ class GenerateTab(LatentTab):
         self.count.setValue(32)
         self.resample = QPushButton()
         self.bind(self.resample.setText, "gen.resample")
-        self.grid = ImageGrid(state, columns=8, cell=52)
+        self.grid = ImageGrid(state, columns=8, cell=GRID_CELL[False])
         labels = [QLabel(), QLabel(), QLabel()]
         for label, key in zip(labels, ("gen.source", "gen.seed", "gen.count")):
             self.bind(label.setText, key)
@@ -64,11 +68,20 @@ class GenerateTab(LatentTab):
         col.addWidget(self.grid)
         col.addWidget(note)
         col.addStretch(1)
+        self.controls = [intro, *labels, self.source, self.seed, self.count, self.resample]
         self.source.activated.connect(lambda i: self.edit(gen_source=("gaussian", "prior")[i]))
         self.seed.valueChanged.connect(lambda v: self.edit(gen_seed=v))
         self.count.valueChanged.connect(lambda v: self.edit(gen_count=v))
         self.resample.clicked.connect(lambda: self.edit(gen_seed=(self.store.value.gen_seed + 1) % (SEED_RANGE[1] + 1)))
         self.retranslate()
+
+    def stage(self) -> list:
+        return [self.grid]
+
+    def fold(self, folded: bool) -> None:
+        """Folded, the cells grow (the grid then fits them to the tab's width)."""
+        super().fold(folded)
+        self.grid.set_cell(GRID_CELL[folded])
 
     def uses_prior(self, value) -> bool:
         """The VAE prior only exists for a VAE; any other model draws from the fitted Gaussian."""

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider,
-                               QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QSlider, QSpinBox, QVBoxLayout)
 
 from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.numbers import fmt_float, fmt_sig
 from aeviz.ui.pages.latent_export import ask_and_write
 from aeviz.state.latent import STEPS_RANGE
-from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, LatentTab, blocked
+from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, LatentTab, blocked, fit_views
 from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import ImageGrid
 
@@ -52,6 +52,11 @@ add_strings({
 
 
 PATH_KINDS = ("lerp", "slerp")
+#: sides (at zoom 1) of A, the decoded code, the blend and B; folded, they grow up to MAX_GROWTH×
+VIEW_SIDES = (64, 112, 112, 64)
+MAX_GROWTH = 1.8
+#: strip cell (at zoom 1), by folded
+STRIP_CELL = {False: 38, True: 64}
 #: fields that change the path (and so the strip and the drawing on the map)
 PATH_FIELDS = frozenset({"row_a", "row_b", "path_kind", "morph_steps", "image_set", "model_source", "pretrained_id", "model_path"})
 
@@ -76,8 +81,12 @@ class MorphTab(LatentTab):
         self.index_label = QLabel()
         self.bind(self.index_label.setText, "morph.index")
         self.spins = [QSpinBox(), QSpinBox()]
-        self.view_a, self.view_b = DigitView(state, 64), DigitView(state, 64)
-        self.decoded, self.blend = DigitView(state, 112), DigitView(state, 112)
+        self._folded = False
+        self.view_a, self.view_b = DigitView(state, VIEW_SIDES[0]), DigitView(state, VIEW_SIDES[3])
+        self.decoded, self.blend = DigitView(state, VIEW_SIDES[1]), DigitView(state, VIEW_SIDES[2])
+        self.big_views = (self.view_a, self.decoded, self.blend, self.view_b)
+        for view in self.big_views:  # squeezable, so a narrow tab shrinks (and then refits) them
+            view.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         self.alpha = QSlider(Qt.Horizontal)
         self.alpha.setRange(0, 100)
         self.alpha.setValue(50)
@@ -90,7 +99,7 @@ class MorphTab(LatentTab):
         self.steps.setValue(9)
         self.steps_label = QLabel()
         self.bind(self.steps_label.setText, "morph.steps")
-        self.strip = ImageGrid(state, columns=9, cell=38)
+        self.strip = ImageGrid(state, columns=9, cell=STRIP_CELL[False])
         self.png_button, self.gif_button = QPushButton(), QPushButton()
         self.bind(self.png_button.setText, "morph.save_png")
         self.bind(self.gif_button.setText, "morph.save_gif")
@@ -105,7 +114,7 @@ class MorphTab(LatentTab):
             picks.addWidget(w)
         picks.addStretch(1)
         big = QGridLayout()
-        for col, w in enumerate((self.view_a, self.decoded, self.blend, self.view_b)):
+        for col, w in enumerate(self.big_views):
             big.addWidget(w, 0, col, Qt.AlignHCenter | Qt.AlignBottom)
         alpha_row = QHBoxLayout()
         alpha_row.addWidget(self.alpha_label)
@@ -120,6 +129,8 @@ class MorphTab(LatentTab):
                      self.gallery):
             (col.addLayout if not hasattr(item, "show") else col.addWidget)(item)
         col.addStretch(1)
+        self.controls = [intro, *self.pick_buttons, self.index_label, *self.spins, self.steps_label, self.steps,
+                         self.png_button, self.gif_button, self.gallery_label, self.gallery]
         self.scale_font(self.alpha_label, 1.2, bold=True)
         # --- wiring: every edit goes into the store
         self.spins[0].valueChanged.connect(lambda v: self.edit(row_a=v))
@@ -132,6 +143,31 @@ class MorphTab(LatentTab):
         self.gif_button.clicked.connect(self._save_gif)
         self.gallery.clicked.connect(self._on_gallery)
         self.retranslate()
+
+    def stage(self) -> list:
+        return [self.view_a, self.decoded, self.blend, self.view_b, self.strip]
+
+    def fold(self, folded: bool) -> None:
+        """Folded (presentation), A, B, the decoded code and the blend grow into the room the
+        settings leave, as far as the tab's width allows; the strip's cells grow and fit that width."""
+        super().fold(folded)
+        self._folded = folded
+        self.strip.set_cell(STRIP_CELL[folded])
+        self._fit_views()
+
+    def _fit_views(self) -> None:
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right() - 3 * self.layout().spacing() - self.state.px(8)
+        fit_views(self.big_views, VIEW_SIDES, room, MAX_GROWTH if self._folded else 1.0)
+
+    def rescale(self) -> None:
+        super().rescale()
+        self._fit_views()  # the same room holds fewer pixels of a larger scale
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_views()
 
     def _on_gallery(self, index: int) -> None:
         if 0 <= index < len(self.gallery_rows):

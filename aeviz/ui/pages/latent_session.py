@@ -191,6 +191,26 @@ def blocked(*widgets):
             w.blockSignals(was)
 
 
+def fit_views(views, sides, room: int, largest: float, smallest: float = 0.6) -> None:
+    """Scale a row of DigitViews' ``sides`` (at zoom 1) by one factor, the largest up to ``largest``
+    at which the row fits ``room`` pixels (captions included), never below ``smallest``."""
+    def width(growth: float) -> int:
+        total = 0
+        for view, side in zip(views, sides):
+            saved, view.side = view.side, round(side * growth)
+            total += view.sizeHint().width()
+            view.side = saved
+        return total
+
+    growth = largest
+    while growth > smallest and width(growth) > room:
+        growth = max(smallest, growth - 0.05)
+    for view, side in zip(views, sides):
+        if view.side != round(side * growth):
+            view.side = round(side * growth)
+            view.updateGeometry()
+
+
 class LatentTab(QWidget, Translatable):
     """Base of the four tabs: the page's store, its derived data (session) and the shared scatter.
 
@@ -211,6 +231,8 @@ class LatentTab(QWidget, Translatable):
         self.edit = edit
         self._init_texts()
         self._fonts: list[tuple[QWidget, float, bool]] = []
+        #: this tab's settings, folded away with the page's controls in presentation
+        self.controls: list[QWidget] = []
 
     @property
     def active(self) -> bool:
@@ -226,6 +248,15 @@ class LatentTab(QWidget, Translatable):
 
     def render(self, value, changed: frozenset) -> None:
         """Show ``value`` (the session is ready for it)."""
+
+    def stage(self) -> list[QWidget]:
+        """This tab's result: what must stay on screen in presentation."""
+        return []
+
+    def fold(self, folded: bool) -> None:
+        """Hide (``folded``) or show this tab's settings; the result may take the room they leave."""
+        for widget in self.controls:
+            widget.setVisible(not folded)
 
     # ``retranslate`` (Translatable) redoes the bound texts; the page then renders the state again.
 

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
 from aeviz.ui.numbers import fmt_float
 from aeviz.state.latent import round_code
-from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, MAX_SLIDERS, LatentTab, blocked
+from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, MAX_SLIDERS, LatentTab, blocked, fit_views
 from aeviz.ui.widgets.digit_view import DigitView
 from aeviz.ui.widgets.image_grid import mosaic, to_uint8
 
 STEPS = 1000
 MANIFOLD_N = 15
+#: sides (at zoom 1) of the decoded code and the manifold map, before fitting the tab's width
+VIEW_SIDES = (150, 300)
 
 add_strings({
     "sliders.intro": {"en": "Each slider is one number of the code (range: 1st to 99th percentile of the data).",
@@ -55,8 +57,10 @@ class SlidersTab(LatentTab):
         self.from_selection, self.mean_button = QPushButton(), QPushButton()
         self.bind(self.from_selection.setText, "sliders.from_selection")
         self.bind(self.mean_button.setText, "sliders.mean")
-        self.decoded = DigitView(state, 150)
-        self.manifold = DigitView(state, 300)
+        self.decoded = DigitView(state, VIEW_SIDES[0])
+        self.manifold = DigitView(state, VIEW_SIDES[1])
+        for view in (self.decoded, self.manifold):  # squeezable, so a narrow tab shrinks (and then refits) them
+            view.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         self.slider_box = QWidget()
         self.slider_grid = QGridLayout(self.slider_box)
         self.slider_grid.setContentsMargins(0, 0, 0, 0)
@@ -73,10 +77,29 @@ class SlidersTab(LatentTab):
         col.addWidget(self.slider_box)
         col.addLayout(views)
         col.addStretch(1)
+        self.controls = [self.intro, self.from_selection, self.mean_button]
         self.from_selection.clicked.connect(self._from_selection)
         self.mean_button.clicked.connect(lambda: self.edit(slider_code=round_code(self.session.codes.mean(axis=0))))
         scatter.target_moved.connect(self._on_target)
         self.retranslate()
+
+    def stage(self) -> list:
+        return [self.decoded, *([self.manifold] if not self.manifold.isHidden() else [])]
+
+    def rescale(self) -> None:
+        super().rescale()
+        self._fit_views()  # the same room holds fewer pixels of a larger scale
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_views()
+
+    def _fit_views(self) -> None:
+        """The decoded code and the manifold map shrink to the tab's width rather than run off it."""
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right() - self.layout().spacing() - self.state.px(8)
+        fit_views((self.decoded, self.manifold), VIEW_SIDES if not self.manifold.isHidden() else VIEW_SIDES[:1],
+                  room, 1.0, 0.3)
 
     def _from_selection(self) -> None:
         s = self.session
@@ -95,7 +118,9 @@ class SlidersTab(LatentTab):
         count = min(s.k, MAX_SLIDERS)
         if count != len(self.sliders):
             self._build_sliders(count)
-        self.manifold.setVisible(s.k == 2)
+        if self.manifold.isHidden() == (s.k == 2):
+            self.manifold.setVisible(s.k == 2)
+            self._fit_views()
         if s.k == 2 and self._manifold_key != s.key:
             self._manifold_key = s.key
             grid = s.decode(L.manifold_grid(self.lo, self.hi, MANIFOLD_N))
@@ -113,6 +138,7 @@ class SlidersTab(LatentTab):
 
     def _build_sliders(self, count: int) -> None:
         for widget in self.sliders + self.value_labels + self.slider_box.findChildren(QLabel):
+            widget.setParent(None)  # off the grid now: deleteLater waits for an event loop
             widget.deleteLater()
         self.sliders, self.value_labels = [], []
         for i in range(count):

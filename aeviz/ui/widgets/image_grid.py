@@ -37,6 +37,10 @@ def mosaic(images: np.ndarray, columns: int, gap: int = 1, background: int = 0) 
     return out
 
 
+#: smallest cell pitch (pixels) a grid shrinks to when its column is narrow
+MIN_STEP = 12
+
+
 class ImageGrid(QWidget):
     """Shows images in a grid; clicking one emits its index."""
 
@@ -69,6 +73,11 @@ class ImageGrid(QWidget):
         else:
             self._relayout()
 
+    def set_cell(self, cell: int) -> None:
+        """Another on-screen size of one image at zoom 1 (still fitted to the widget's width)."""
+        self.cell = cell
+        self._relayout()
+
     def images(self) -> np.ndarray:
         return self._images
 
@@ -86,20 +95,45 @@ class ImageGrid(QWidget):
         self.updateGeometry()
         self.update()
 
-    def sizeHint(self) -> QSize:
+    def _shape(self) -> tuple[int, int]:
+        """(columns, rows) the images take."""
         count = len(self._images)
         columns = max(1, min(self.columns, count or 1))
-        rows = max(1, -(-count // columns))
-        step = self._cell_px() + self.state.px(4)
-        return QSize(columns * step, rows * (step + self._caption_px()))
+        return columns, max(1, -(-count // columns))
+
+    def _step(self, width: int | None = None) -> int:
+        """Pitch of one cell: the zoom's size, smaller when ``width`` (default: the widget's) is too
+        narrow for a row, so a long strip fits its column instead of running off screen."""
+        full = self._cell_px() + self.state.px(4)
+        width = self.width() if width is None else width
+        if width <= 0:
+            return full
+        return max(MIN_STEP, min(full, width // self._shape()[0]))
+
+    def _gap(self, step: int) -> int:
+        return max(1, round(step * 4 / (self.cell + 4)))
+
+    def _height(self, width: int) -> int:
+        return self._shape()[1] * (self._step(width) + self._caption_px())
+
+    # No heightForWidth: a layout asked for it sizes its whole page to preferred heights (a scroll
+    # area then scrolls a page that could fit). The height follows the width through resizeEvent.
+    def sizeHint(self) -> QSize:
+        return QSize(self._shape()[0] * self._step(0), self._height(self.width()))
 
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        return QSize(self._shape()[0] * MIN_STEP, self._height(self.width()))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._step(event.size().width()) != self._step(event.oldSize().width()):
+            self.updateGeometry()
 
     def cell_rect(self, index: int) -> QRect:
         r, c = divmod(index, self.columns)
-        step = self._cell_px() + self.state.px(4)
-        return QRect(c * step, r * (step + self._caption_px()), self._cell_px(), self._cell_px())
+        step = self._step()
+        cell = step - self._gap(step)
+        return QRect(c * step, r * (step + self._caption_px()), cell, cell)
 
     def index_at(self, x: float, y: float) -> int | None:
         for index in range(len(self._images)):

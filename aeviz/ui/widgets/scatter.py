@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
@@ -195,6 +195,11 @@ class LatentScatter(ThemedPlot):
         self.getPlotItem().autoBtn.clicked.connect(lambda: self.range_edited.emit(None))
         state.theme_changed.connect(self._restyle_points)
         state.scale_changed.connect(self._restyle_points)
+
+    def sizeHint(self) -> QSize:
+        """Modest: the map takes the room its layout stretches it to. A larger hint (pyqtgraph asks
+        600×480) makes the page taller than a 720-line projector and pushes the legend off screen."""
+        return QSize(self.state.px(300), self.state.px(220))
 
     # --- data ---------------------------------------------------------------------------------
     def set_points(self, xy: np.ndarray, labels: np.ndarray, class_names: list[str], reset_view: bool = True) -> None:
