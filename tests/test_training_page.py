@@ -147,7 +147,7 @@ def test_shipped_deep_model_opens_with_its_dense_layers_and_trains_further(qtbot
     before = _params(model)
     page.form.epochs.setValue(1)
     page.on_start()
-    _train_until(qtbot, page, lambda: not page.run.running() and page.run.trainer is not None, timeout=120000)
+    _train_until(qtbot, page, lambda: page.store.value.phase == "done", timeout=120000)
     assert page.run.model is model and model.config.dense > 0
     assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
 
@@ -185,6 +185,7 @@ def test_language_switch_retranslates(page, app_state):
 
 
 def test_screenshot_state_shows_a_trained_model(page):
+    assert page.open_pretrained("mlp_latent2")
     page.prepare_for_screenshot()
     assert len(page.curves.val_x) >= 5 and page.previews.output().mean() > 5
     assert "mlp_latent2" in page.panel.status.text()
