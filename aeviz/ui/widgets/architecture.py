@@ -99,8 +99,8 @@ class ArchitectureDrawing(QWidget):
         body = self.state.px(86)
         mid = top + body / 2
         n = len(self.columns)
-        margin = self._margin(metrics)
-        step = (self.width() - 2 * margin) / max(1, n - 1)
+        xs = self.column_xs()
+        step = (self.width() - 2 * self._margin(metrics)) / max(1, n - 1)
         bar_w = max(self.state.px(8), min(self.state.px(18), step * 0.18))
         sizes = [math.prod(shape) for _part, shape in self.columns]
         big = max(sizes)
@@ -108,7 +108,6 @@ class ArchitectureDrawing(QWidget):
         def height(size: int) -> float:  # log scale: 2 and 784 both visible
             return body * (0.12 + 0.88 * math.log(size + 1) / math.log(big + 1))
 
-        xs = [margin + i * step for i in range(n)]
         hs = [height(s) for s in sizes]
         code_i = next((i for i, (part, _s) in enumerate(self.columns) if part == "code"), n // 2)
         enc, dec, code_color = QColor(colors.series[0]), QColor(colors.series[1]), QColor(colors.accent)
@@ -150,19 +149,29 @@ class ArchitectureDrawing(QWidget):
         return font
 
     def _paint_brackets(self, p: QPainter, metrics: QFontMetrics, xs: list[float], code_i: int, top: int) -> None:
+        for text, rect in self.bracket_rects(metrics, xs, code_i, top):
+            p.drawText(rect, Qt.AlignCenter, metrics.elidedText(text, Qt.ElideRight, int(rect.width())))
+
+    def bracket_rects(self, metrics: QFontMetrics, xs: list[float], code_i: int, top: int) -> list[tuple[str, QRectF]]:
         """encodeur | code | décodeur above the bars: "code" centred on its bar, the two others centred
         over their halves but never reaching it, so the words never run together."""
         gap = self.state.px(12)
         code = tr("arch.code")
-        half = metrics.horizontalAdvance(code) / 2
-        p.drawText(QRectF(xs[code_i] - half, 0, 2 * half, top), Qt.AlignCenter, code)
-        for text, left, right in ((tr("arch.encoder"), 0.0, xs[code_i] - half - gap),
-                                  (tr("arch.decoder"), xs[code_i] + half + gap, float(self.width()))):
-            span = (xs[0], xs[code_i]) if left == 0.0 else (xs[code_i], xs[-1])
-            width = min(metrics.horizontalAdvance(text) + self.state.px(4), right - left)
+        half = metrics.horizontalAdvance(code) / 2 + self.state.px(2)
+        out = [(code, QRectF(xs[code_i] - half, 0, 2 * half, top))]
+        for text, left, right, span in ((tr("arch.encoder"), 0.0, xs[code_i] - half - gap, (xs[0], xs[code_i])),
+                                        (tr("arch.decoder"), xs[code_i] + half + gap, float(self.width()),
+                                         (xs[code_i], xs[-1]))):
+            width = max(0.0, min(metrics.horizontalAdvance(text) + self.state.px(4), right - left))
             centre = min(max((span[0] + span[1]) / 2, left + width / 2), right - width / 2)
-            p.drawText(QRectF(centre - width / 2, 0, width, top), Qt.AlignCenter,
-                       metrics.elidedText(text, Qt.ElideRight, int(width)))
+            out.append((text, QRectF(centre - width / 2, 0, width, top)))
+        return out
+
+    def column_xs(self) -> list[float]:
+        """The bars' centres at the widget's current width."""
+        margin = self._margin(QFontMetrics(self.state.font(0.9)))
+        step = (self.width() - 2 * margin) / max(1, len(self.columns) - 1)
+        return [margin + i * step for i in range(len(self.columns))]
 
     def _paint_layer_names(self, p: QPainter, metrics: QFontMetrics, xs: list[float], y: float) -> None:
         """Input layer at the left edge, output layer at the right, hidden layers in the middle: each
