@@ -27,8 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def child(reps: int) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from aeviz.ui.app import create_application, make_state
     from aeviz.ui.main_window import MainWindow
+
+    # Closing with the model trained here never saved asks first (a modal box that would wait
+    # forever offscreen); the user here answers "Discard".
+    QMessageBox.question = staticmethod(lambda *args, **kwargs: QMessageBox.Discard)
 
     app = create_application()
     state, _ = make_state(app, "fr", None, None, False, persist=False)

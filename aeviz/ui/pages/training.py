@@ -17,7 +17,8 @@ import copy
 import math
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aeviz.core import bundle
@@ -138,19 +139,23 @@ class TrainingPage(Page):
         self.retranslate()
         self._new_model()
         self._render(self.store.value, frozenset())
-        self._fit_columns()
+        self.left_scroll.installEventFilter(self)  # the presentation drawer opening or closing
+        self.previews.installEventFilter(self)     # new images (another size): the stage pane follows
+        state.presentation_changed.connect(self._arrange_stage)
+        self._arrange_stage()
         self._load_data()
 
     def _assemble(self) -> None:
         """Left: title, model files, settings. Right: controls, drawing, tabs (curves over images, layers)."""
-        live = QSplitter(Qt.Vertical)  # the curves get the full width, even at presentation zoom
-        live.addWidget(self.curves)
+        self.live = QSplitter(Qt.Vertical)  # the curves get the full width (the stage: side by side)
+        self.live.addWidget(self.curves)
         self.preview_scroll = scroll(self.previews)
-        live.addWidget(self.preview_scroll)
-        live.setStretchFactor(0, 1)
-        live.setCollapsible(1, False)
+        self.live.addWidget(self.preview_scroll)
+        self.live.setStretchFactor(0, 1)
+        self.live.setCollapsible(0, False)
+        self.live.setCollapsible(1, False)
         self.tabs = QTabWidget()
-        self.tabs.addTab(live, "")
+        self.tabs.addTab(self.live, "")
         self.tabs.addTab(self.layers, "")
         right = vcol(self.panel, self.drawing, self.tabs, stretch=False)
         left = vcol(self.heading("train.title", 1.25), self.files, self.form, stretch=False)
@@ -683,9 +688,66 @@ class TrainingPage(Page):
         super().rescale()
         self._fit_columns()
 
+    # --- presentation ---------------------------------------------------------------------------
+    def controls_panel(self) -> QWidget:
+        return self.left_scroll
+
+    def stage_widgets(self) -> list[QWidget]:
+        return [self.drawing, self.curves, self.previews]
+
+    def _on_stage(self) -> bool:
+        """Presentation with the settings folded away: the stage layout."""
+        return self.state.settings.presentation and self.left_scroll.isHidden()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.left_scroll and event.type() in (QEvent.ShowToParent, QEvent.HideToParent):
+            self._arrange_stage()
+        elif watched is self.previews and event.type() == QEvent.LayoutRequest and self._on_stage():
+            self._size_previews_pane()
+        return super().eventFilter(watched, event)
+
+    def _arrange_stage(self, *_args) -> None:
+        """On the stage the run controls shrink to one strip and the curves sit beside the images, each
+        the full height left under the drawing; otherwise the curves are over the images."""
+        on = self._on_stage()
+        self.panel.set_compact(on)
+        self.live.setOrientation(Qt.Horizontal if on else Qt.Vertical)
+        self._fit_columns()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._on_stage():
+            self._fit_columns()
+
     def _fit_columns(self) -> None:
-        """Every preview row visible under the curves; the curves take the rest."""
-        self.preview_scroll.setMinimumHeight(self.previews.sizeHint().height() + self.state.px(8))
+        """Every preview row visible beside (stage) or under the curves; the curves take the rest.
+
+        On the stage the images grow to fill half the width or the height under the drawing,
+        whichever is less, computed from the page's size (not the splitter's, which follows it)."""
+        if not self._on_stage():
+            self.previews.set_cell(self.previews.cell)
+            self.preview_scroll.setMinimumWidth(0)
+            self.preview_scroll.setMinimumHeight(self.previews.sizeHint().height() + self.state.px(8))
+            return
+        px = self.state.px
+        metrics = QFontMetrics(self.state.font())
+        words = [w for label in self.previews.labels for w in label.text().split()]
+        label_w = max(metrics.horizontalAdvance(w) for w in words) + px(12)
+        above = (self.panel.sizeHint().height() + self.drawing.sizeHint().height()
+                 + self.tabs.tabBar().sizeHint().height() + 3 * metrics.height() + px(48))
+        step_h = (self.height() - above) / 3
+        step_w = (self.width() / 2 - label_w - px(24)) / self.previews.columns
+        cell_px = max(px(self.previews.cell), min(step_h, step_w) - px(4))
+        self.previews.set_cell(cell_px / self.state.scale)
+        self.preview_scroll.setMinimumHeight(0)
+        self._size_previews_pane()
+
+    def _size_previews_pane(self) -> None:
+        """The images' pane as wide as the images; the curves get the rest."""
+        width = self.previews.sizeHint().width() + self.state.px(8)
+        if width != self.preview_scroll.minimumWidth():
+            self.preview_scroll.setMinimumWidth(width)
+            self.live.setSizes([max(1, self.live.width() - width), width])
 
     def prepare_for_screenshot(self) -> None:
         """The data read now (the page shows exactly its state: a screenshot opens a preset or a view first)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
 
 from aeviz.ui.i18n import add_strings, has_key, tr
@@ -76,7 +76,14 @@ class ArchitectureDrawing(QWidget):
 
     def sizeHint(self) -> QSize:
         line = QFontMetrics(self.state.font(0.9)).height()
-        return QSize(self.state.px(500), self.state.px(86) + 4 * line)
+        top = QFontMetrics(self.state.font(1.0, bold=True)).height() + self.state.px(4)
+        # brackets, bars, one line of shapes, two of layer names (they may wrap)
+        return QSize(self.state.px(500), top + self.state.px(86) + 3 * line + self.state.px(10))
+
+    def _margin(self, metrics: QFontMetrics) -> float:
+        """Room at each end for the first and last shapes, centred under their bars."""
+        ends = [shape_text(shape) for _part, shape in (self.columns[0], self.columns[-1])]
+        return max(self.state.px(40), max(metrics.horizontalAdvance(t) for t in ends) / 2 + self.state.px(4))
 
     def paintEvent(self, _event) -> None:
         if not self.columns:
@@ -86,13 +93,14 @@ class ArchitectureDrawing(QWidget):
         colors = self.state.colors
         font = self.state.font(0.9)
         bold = self.state.font(1.0, bold=True)
-        line = QFontMetrics(font).height()
-        top = QFontMetrics(bold).height() + self.state.px(4)
+        metrics, bold_metrics = QFontMetrics(font), QFontMetrics(bold)
+        line = metrics.height()
+        top = bold_metrics.height() + self.state.px(4)
         body = self.state.px(86)
         mid = top + body / 2
         n = len(self.columns)
-        margin = self.state.px(40)
-        step = (self.width() - 2 * margin) / max(1, n - 1)
+        xs = self.column_xs()
+        step = (self.width() - 2 * self._margin(metrics)) / max(1, n - 1)
         bar_w = max(self.state.px(8), min(self.state.px(18), step * 0.18))
         sizes = [math.prod(shape) for _part, shape in self.columns]
         big = max(sizes)
@@ -100,7 +108,6 @@ class ArchitectureDrawing(QWidget):
         def height(size: int) -> float:  # log scale: 2 and 784 both visible
             return body * (0.12 + 0.88 * math.log(size + 1) / math.log(big + 1))
 
-        xs = [margin + i * step for i in range(n)]
         hs = [height(s) for s in sizes]
         code_i = next((i for i, (part, _s) in enumerate(self.columns) if part == "code"), n // 2)
         enc, dec, code_color = QColor(colors.series[0]), QColor(colors.series[1]), QColor(colors.accent)
@@ -112,31 +119,77 @@ class ArchitectureDrawing(QWidget):
             p.setPen(Qt.NoPen)
             p.setBrush(color)
             p.drawPolygon(poly)
-        p.setFont(font)
-        for i, ((part, shape), x, h) in enumerate(zip(self.columns, xs, hs)):
+        labels = [f"k = {shape[0]}" if part == "code" else shape_text(shape) for part, shape in self.columns]
+        room = int(step) - self.state.px(6)
+        shapes_font = self._fitting_font(labels, room)
+        shapes_metrics = QFontMetrics(shapes_font)
+        p.setFont(shapes_font)
+        for i, ((part, shape), x, h, label) in enumerate(zip(self.columns, xs, hs, labels)):
             color = code_color if part == "code" else enc if i < code_i else dec
             p.setPen(QPen(QColor(colors.text), max(1, self.state.px(1))))
             p.setBrush(color)
             p.drawRect(QRectF(x - bar_w / 2, mid - h / 2, bar_w, h))
-            label = f"k = {shape[0]}" if part == "code" else shape_text(shape)
             p.setPen(QColor(colors.text))
-            p.drawText(QRectF(x - step / 2, top + body + 2, step, line), Qt.AlignHCenter, label)
-        # brackets: encodeur | code | décodeur above; input / hidden / output layers below
+            p.drawText(QRectF(x - step / 2, top + body + 2, step, line), Qt.AlignHCenter,
+                       shapes_metrics.elidedText(label, Qt.ElideMiddle, room))
         p.setFont(bold)
         p.setPen(QColor(colors.text))
-        p.drawText(QRectF(xs[0], 0, xs[code_i] - xs[0], top), Qt.AlignCenter, tr("arch.encoder"))
-        p.drawText(QRectF(xs[code_i] - step / 2, 0, step, top), Qt.AlignCenter, tr("arch.code"))
-        p.drawText(QRectF(xs[code_i], 0, xs[-1] - xs[code_i], top), Qt.AlignCenter, tr("arch.decoder"))
+        self._paint_brackets(p, bold_metrics, xs, code_i, top)
         p.setFont(font)
         p.setPen(QColor(colors.muted if colors.muted else colors.text))
-        y = top + body + line + self.state.px(4)
-        wide = self.state.px(160)
-        p.drawText(QRectF(xs[0] - margin, y, wide, line * 2), Qt.AlignLeft | Qt.TextWordWrap, tr("arch.input"))
-        p.drawText(QRectF(xs[-1] + margin - wide, y, wide, line * 2), Qt.AlignRight | Qt.TextWordWrap,
-                   tr("arch.output"))
-        if n > 3:
-            p.drawText(QRectF(xs[1], y, xs[-2] - xs[1], line), Qt.AlignCenter, tr("arch.hidden"))
+        self._paint_layer_names(p, metrics, xs, top + body + line + self.state.px(6))
         p.end()
+
+    def _fitting_font(self, labels: list[str], room: int) -> QFont:
+        """The shapes' font, smaller (down to 2/3) when the columns are too close for them."""
+        font = self.state.font(0.9)
+        widest = max(QFontMetrics(font).horizontalAdvance(t) for t in labels)
+        if widest > room > 0:
+            font.setPointSizeF(font.pointSizeF() * max(2 / 3, room / widest))
+        return font
+
+    def _paint_brackets(self, p: QPainter, metrics: QFontMetrics, xs: list[float], code_i: int, top: int) -> None:
+        for text, rect in self.bracket_rects(metrics, xs, code_i, top):
+            p.drawText(rect, Qt.AlignCenter, metrics.elidedText(text, Qt.ElideRight, int(rect.width())))
+
+    def bracket_rects(self, metrics: QFontMetrics, xs: list[float], code_i: int, top: int) -> list[tuple[str, QRectF]]:
+        """encodeur | code | décodeur above the bars: "code" centred on its bar, the two others centred
+        over their halves but never reaching it, so the words never run together."""
+        gap = self.state.px(12)
+        code = tr("arch.code")
+        half = metrics.horizontalAdvance(code) / 2 + self.state.px(2)
+        out = [(code, QRectF(xs[code_i] - half, 0, 2 * half, top))]
+        for text, left, right, span in ((tr("arch.encoder"), 0.0, xs[code_i] - half - gap, (xs[0], xs[code_i])),
+                                        (tr("arch.decoder"), xs[code_i] + half + gap, float(self.width()),
+                                         (xs[code_i], xs[-1]))):
+            width = max(0.0, min(metrics.horizontalAdvance(text) + self.state.px(4), right - left))
+            centre = min(max((span[0] + span[1]) / 2, left + width / 2), right - width / 2)
+            out.append((text, QRectF(centre - width / 2, 0, width, top)))
+        return out
+
+    def column_xs(self) -> list[float]:
+        """The bars' centres at the widget's current width."""
+        margin = self._margin(QFontMetrics(self.state.font(0.9)))
+        step = (self.width() - 2 * margin) / max(1, len(self.columns) - 1)
+        return [margin + i * step for i in range(len(self.columns))]
+
+    def _paint_layer_names(self, p: QPainter, metrics: QFontMetrics, xs: list[float], y: float) -> None:
+        """Input layer at the left edge, output layer at the right, hidden layers in the middle: each
+        keeps to its third of the width and wraps onto two lines rather than overlapping."""
+        gap = self.state.px(12)
+        names = [tr("arch.input"), tr("arch.hidden") if len(xs) > 3 else "", tr("arch.output")]
+        widths = [metrics.horizontalAdvance(t) + self.state.px(4) for t in names]
+        room = (self.width() - 2 * gap) / 3
+        hidden_w = min(widths[1], room)
+        side = min((self.width() - hidden_w) / 2 - gap, max(widths[0], widths[2]))
+        height = 2 * metrics.height()
+        p.drawText(QRectF(0, y, side, height), Qt.AlignLeft | Qt.TextWordWrap, names[0])
+        p.drawText(QRectF(self.width() - side, y, side, height), Qt.AlignRight | Qt.TextWordWrap, names[2])
+        if names[1]:
+            centre = (xs[1] + xs[-2]) / 2
+            centre = min(max(centre, side + gap + hidden_w / 2), self.width() - side - gap - hidden_w / 2)
+            p.drawText(QRectF(centre - hidden_w / 2, y, hidden_w, height), Qt.AlignHCenter | Qt.TextWordWrap,
+                       names[1])
 
 
 class LayersTable(QTableWidget):

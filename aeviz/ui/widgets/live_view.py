@@ -40,12 +40,28 @@ def _is_point(p) -> bool:
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in p))
 
 
+class LossPlot(ThemedPlot):
+    """In presentation the ticks and legend are as large as the page's text: read from the back row."""
+
+    def _restyle(self, *_args) -> None:
+        super()._restyle()
+        if not self.state.settings.presentation:
+            return
+        for axis_name in ("left", "bottom"):
+            self.getAxis(axis_name).setTickFont(self.state.font(1.0))
+        self.legend.setLabelTextSize(f"{self.state.point_size():.0f}pt")
+        for item in list(self._lines.values()):  # the legend caches label sizes
+            name = item.opts.get("name")
+            self.legend.removeItem(item)
+            self.legend.addItem(item, name)
+
+
 class LossCurves(QWidget, Translatable):
     def __init__(self, state, parent: QWidget | None = None):
         super().__init__(parent)
         self._init_texts()
         self.state = state
-        self.plot = ThemedPlot(state)
+        self.plot = LossPlot(state)
         self.plot.setMinimumHeight(state.px(160))
         for axis in ("left", "bottom"):  # major grid lines only: minor ones cost ~2/3 of each redraw
             self.plot.getAxis(axis).setStyle(maxTickLevel=0)
@@ -164,6 +180,7 @@ class PreviewRows(QWidget, Translatable):
         self._init_texts()
         self.state = state
         self.noisy = False
+        self.columns, self.cell = columns, cell
         self.grids = [ImageGrid(state, columns, cell) for _ in range(3)]
         self.labels = [QLabel() for _ in range(3)]
         layout = QGridLayout(self)
@@ -180,6 +197,14 @@ class PreviewRows(QWidget, Translatable):
         layout.setColumnStretch(2, 1)
         layout.setRowStretch(4, 1)
         self.retranslate()
+
+    def set_cell(self, cell: float) -> None:
+        """Images ``cell`` units wide at zoom 1 (the page fits them to the stage in presentation)."""
+        for grid in self.grids:
+            if grid.cell != cell:
+                grid.cell = cell
+                grid.updateGeometry()
+                grid.update()
 
     def set_inputs(self, clean: np.ndarray, model_input: np.ndarray, noisy: bool) -> None:
         """The fixed images of the run: what the model sees and the clean target."""

@@ -3,6 +3,11 @@
 The page decides what the buttons mean in each state; this panel shows it: the Start
 button's label says what will happen (start, resume, reset and start…), the banner
 says why a change is not applied yet, the progress bar gives epoch, ETA and speed.
+
+In presentation with the settings folded away the panel becomes one slim strip (Start,
+Pause, Stop and the progress bar on a single row): what a teacher needs mid-demo stays
+in reach without opening the drawer, and the stage keeps the height. Reset, the banner
+and the status line belong with the settings and come back with the drawer.
 """
 
 from __future__ import annotations
@@ -56,18 +61,10 @@ class RunPanel(QWidget, Translatable):
         self._start_key = "train.start"
         self.start_button, self.pause_button, self.stop_button, self.reset_button = (QPushButton() for _ in range(4))
         icons = (QStyle.SP_MediaPlay, QStyle.SP_MediaPause, QStyle.SP_MediaStop, QStyle.SP_BrowserReload)
-        # Start on a row of its own: the main action stands out, and the panel stays narrow enough
-        # for presentation zoom.
-        row = QGridLayout()
-        for index, (button, signal, icon) in enumerate(zip(
-                (self.start_button, self.pause_button, self.stop_button, self.reset_button),
-                (self.start, self.pause, self.stop, self.reset), icons)):
+        for button, signal, icon in zip((self.start_button, self.pause_button, self.stop_button, self.reset_button),
+                                        (self.start, self.pause, self.stop, self.reset), icons):
             button.setIcon(self.style().standardIcon(icon))
             button.clicked.connect(signal.emit)
-            if index == 0:
-                row.addWidget(button, 0, 0, 1, 3)
-            else:
-                row.addWidget(button, 1, index - 1)
         for button, key in ((self.pause_button, "train.pause"), (self.stop_button, "train.stop"),
                             (self.reset_button, "train.reset")):
             self.bind(button.setText, key)
@@ -79,17 +76,49 @@ class RunPanel(QWidget, Translatable):
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        self.compact = False
+        self.row = QGridLayout()
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.addLayout(self.row)
         for w in (self.banner, self.message, self.progress, self.status):
-            layout.addWidget(w)
+            self.column.addWidget(w)
+        self._place_buttons()
         self.set_message("")
         self.set_banner("")
         self.rescale()
         self.retheme()
         state.scale_changed.connect(self.rescale)
         state.theme_changed.connect(self.retheme)
+
+    def set_compact(self, on: bool) -> None:
+        """One slim row (presentation, settings folded away) or the full panel."""
+        if on == self.compact:
+            return
+        self.compact = on
+        self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        """Full: Start on a row of its own (the main action stands out, the panel stays narrow at
+        presentation zoom), Pause / Stop / Reset under it. Compact: Start, Pause, Stop, progress."""
+        for w in (self.start_button, self.pause_button, self.stop_button, self.reset_button, self.progress):
+            self.row.removeWidget(w)
+        self.column.removeWidget(self.progress)
+        if self.compact:
+            for index, button in enumerate((self.start_button, self.pause_button, self.stop_button)):
+                self.row.addWidget(button, 0, index)
+            self.row.addWidget(self.progress, 0, 3)
+        else:
+            self.row.addWidget(self.start_button, 0, 0, 1, 3)
+            for index, button in enumerate((self.pause_button, self.stop_button, self.reset_button)):
+                self.row.addWidget(button, 1, index)
+            self.column.insertWidget(self.column.indexOf(self.message) + 1, self.progress)
+        for column in range(3):
+            self.row.setColumnStretch(column, 0 if self.compact else 1)
+        self.row.setColumnStretch(3, 1 if self.compact else 0)
+        self.reset_button.setVisible(not self.compact)
+        self.status.setVisible(not self.compact)
+        self.banner.setVisible(bool(self.banner.text()) and not self.compact)
 
     def set_buttons(self, start_key: str | None, can_start: bool, can_pause: bool, can_stop: bool, can_reset: bool) -> None:
         if start_key is not None:
@@ -103,7 +132,7 @@ class RunPanel(QWidget, Translatable):
 
     def set_banner(self, text: str) -> None:
         self.banner.setText(text)
-        self.banner.setVisible(bool(text))
+        self.banner.setVisible(bool(text) and not self.compact)
 
     def set_message(self, text: str) -> None:
         """Errors and warnings (divergence, refused file); empty hides it."""
