@@ -184,7 +184,7 @@ def render_pages(out_dir: Path) -> list[Path]:
     create_application()
     reporter = errors.install_exception_hooks()
     reported_before = reporter.shown_count
-    files = render_screenshots(out_dir, language="fr")
+    files = [p for p in render_screenshots(out_dir, language="fr") if p.suffix == ".png"]
     if reporter.shown_count != reported_before:
         raise SelfTestError(f"{reporter.shown_count - reported_before} unexpected exception(s) while "
                             f"rendering the pages (see {errors.log_file()})")

@@ -16,10 +16,21 @@ def picture(page, qtbot) -> np.ndarray:
     page.show()
     qtbot.waitExposed(page)
     assert page.wait_until_idle(300)
-    for _ in range(5):
-        QApplication.processEvents()
-    image = page.grab().toImage().convertToFormat(QImage.Format_RGBA8888)
+    # pyqtgraph sizes its axes to their tick labels once they are painted: grab until two grabs agree
+    previous = None
+    for _ in range(6):
+        for _ in range(5):
+            QApplication.processEvents()
+        current = _grab(page)
+        if previous is not None and np.array_equal(previous, current):
+            break
+        previous = current
     page.hide()
+    return current
+
+
+def _grab(page) -> np.ndarray:
+    image = page.grab().toImage().convertToFormat(QImage.Format_RGBA8888)
     width, height = image.width(), image.height()
     data = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * height)
     return data.reshape(height, image.bytesPerLine())[:, :4 * width].reshape(height, width, 4).copy()

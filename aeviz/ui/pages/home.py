@@ -92,6 +92,7 @@ class HomePage(Page):
         cards = QGridLayout()
         cards.setSpacing(self.state.px(12))
         self._topic_labels: list[tuple[QLabel, str, str | None]] = []
+        self._links: list[tuple[str, str]] = []  # (page id, preset) of link "#<index>"
         for column, (lesson_key, topics) in enumerate(COURSE_MAP):
             card = QFrame(objectName="card")
             card_layout = QVBoxLayout(card)
@@ -101,7 +102,9 @@ class HomePage(Page):
                 label.setWordWrap(True)
                 label.setTextFormat(Qt.RichText)
                 self.scale_font(label, 1.15)
-                link = f"{target}/{topic_preset(topic_key)}" if target in available else None
+                link = f"#{len(self._links)}" if target in available else None  # no words in a link target
+                if link:
+                    self._links.append((target, topic_preset(topic_key)))
                 if link:
                     label.setTextInteractionFlags(Qt.LinksAccessibleByMouse | Qt.LinksAccessibleByKeyboard)
                     label.linkActivated.connect(self._on_link)
@@ -122,11 +125,10 @@ class HomePage(Page):
 
     def topic_links(self) -> list[tuple[str, str]]:
         """(page id, preset name) of every link on the map, in order."""
-        return [tuple(link.split("/", 1)) for _label, _key, link in self._topic_labels if link]
+        return list(self._links)
 
     def _on_link(self, link: str) -> None:
-        page_id, preset = link.split("/", 1)
-        self.open_topic.emit(page_id, preset)
+        self.open_topic.emit(*self._links[int(link.removeprefix("#"))])
 
     def retranslate(self) -> None:
         super().retranslate()

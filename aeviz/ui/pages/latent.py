@@ -388,6 +388,8 @@ class LatentPage(WorkMixin, SourceMixin, Page):
 
     def retranslate(self) -> None:
         super().retranslate()
+        if getattr(self, "progress_key", None):
+            self.progress.setFormat(tr(self.progress_key))
         self.hover_image.set_caption(tr("latent.hover"))
         self.hover_recon.set_caption(tr("latent.recon"))
         for i, key in enumerate(self._tab_keys):

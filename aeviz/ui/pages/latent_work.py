@@ -62,6 +62,7 @@ class WorkMixin:
         self.tsne_slot.start(lambda: keyed(key, tsne_work(codes, TSNE_POINTS, seed)), replace=True)
 
     def _show_progress(self, key: str) -> None:
+        self.progress_key = key  # the format is set again at a language switch
         self.progress.setFormat(tr(key))
         self.progress.setValue(0)
         self.progress.show()
