@@ -3,7 +3,9 @@ and a guard that fails any test leaving a worker thread or a window behind."""
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 import tempfile
 
 # Before any QApplication exists (pytest-qt creates it lazily).
@@ -15,6 +17,27 @@ os.environ["AEVIZ_DATA_DIR"] = os.path.join(_private, "data")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
+
+#: A test that runs longer than this is stuck (the slowest takes about a minute on a loaded 2-core
+#: machine): the process prints every thread's stack and exits, so a deadlock fails CI with the
+#: evidence instead of eating its whole time budget. faulthandler's timer needs no interpreter lock,
+#: so it fires even when a deadlock holds it.
+_STUCK_AFTER_S = float(os.environ.get("AEVIZ_TEST_STUCK_AFTER_S", "600"))
+_stuck_report = None
+
+
+def pytest_configure(config):
+    global _stuck_report
+    _stuck_report = os.fdopen(os.dup(sys.stderr.fileno()), "w")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    faulthandler.dump_traceback_later(_STUCK_AFTER_S, exit=True, file=_stuck_report)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)
