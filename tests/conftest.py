@@ -42,6 +42,10 @@ def pytest_runtest_protocol(item, nextitem):
 
 @pytest.fixture(autouse=True)
 def _no_leftovers(request):
+    if "qapp" in request.fixturenames or "qtbot" in request.fixturenames:
+        from aeviz.ui import gui_gc
+
+        gui_gc.install(request.getfixturevalue("qapp"))  # as the application does
     yield
     if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
         return

@@ -14,7 +14,7 @@ from typing import NoReturn
 from PySide6.QtCore import QEvent, QObject, Qt, QtMsgType, QTimer, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from aeviz.ui import errors, themes
+from aeviz.ui import errors, gui_gc, themes
 from aeviz.ui.app_state import AppState
 from aeviz.ui.settings import Settings, load_settings
 
@@ -70,6 +70,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("aeviz")
     app.setOrganizationName("aeviz")
     app.setWindowIcon(app_icon())
+    gui_gc.install(app)
     return app
 
 
