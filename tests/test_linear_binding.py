@@ -66,9 +66,6 @@ def qtbot_left():
     return Qt.LeftButton
 
 
-@pytest.mark.skip(reason="after the presentation-layout merge the reopened angle plot differs by about 2 % of "
-                         "pixels (same curves and numbers, a slightly different plot range), and the failing "
-                         "test's teardown crashed the interpreter once: under investigation")
 def test_a_saved_stopped_fit_reopens_with_the_same_curves_and_pixels(page, qtbot, app_state, tmp_path):
     from aeviz.ui.pages.linear import LinearPage
 
@@ -83,7 +80,12 @@ def test_a_saved_stopped_fit_reopens_with_the_same_curves_and_pixels(page, qtbot
         assert other.store.value == page.store.value
         after = picture(other, qtbot)
         assert other.last_report.loss == page.last_report.loss
-        assert differing(before, after) <= 0.005
+        for name in ("loss_line", "max_angle_line", "mean_angle_line"):
+            np.testing.assert_array_equal(getattr(other, name).getData(), getattr(page, name).getData())
+        # Same curves, same numbers; the pixels may still differ by a few columns: pyqtgraph shrinks an
+        # axis's tick-label space only when it is 10 px too wide, so the page that showed its default
+        # fit first can keep a wider axis (about 2 % of the page).
+        assert differing(before, after) <= 0.03
     finally:
         other.shutdown()
         qtbot.waitUntil(lambda: not other.busy(), timeout=60000)
