@@ -133,7 +133,7 @@ def test_a_member_larger_than_declared_is_read_with_a_cap(tmp_path, monkeypatch)
         calls.append(cap)
         return original(handle, cap)
 
-    monkeypatch.setattr(bundle, "read_capped", spy)
+    monkeypatch.setattr(files, "read_capped", spy)
     base = H.small_bundle(tmp_path)
     bundle.load(base)
     meta_cap, weights_cap = calls

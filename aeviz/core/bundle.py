@@ -33,9 +33,11 @@ import torch
 from .. import __version__
 from . import limits
 from .bundle_meta import BundleError, check_meta
-from .files import FileRefused, display_name, open_regular, printable, read_capped
+from .files import (FileRefused, ZipRefused, check_zip_directory, display_name, open_regular, printable,
+                    read_zip_member, refusal_text)
 from .models import Autoencoder, ModelConfig, build_model
 from .persist import atomic_write
+from .versioned_json import parse_versioned_json
 
 __all__ = ["BundleError", "Bundle", "save", "load", "read_meta", "encode_tensors", "decode_tensors",
            "FORMAT_NAME", "FORMAT_VERSION", "BUNDLE_SUFFIX"]
@@ -239,40 +241,20 @@ def _open(path: Path, name: str):
     try:
         return open_regular(path)
     except FileRefused as refused:
-        text = {"not_found": "file not found", "is_folder": "is a folder, not an aeviz model",
-                "not_regular": "is not a regular file (a pipe or a device?)",
-                "unreadable": f"cannot be read ({refused.detail})"}[refused.reason]
-        raise BundleError(f"bundle.{refused.reason}", f"{name}: {text}", name=name, detail=refused.detail) from None
+        raise BundleError(f"bundle.{refused.reason}", f"{name}: {refusal_text(refused, 'an aeviz model')}",
+                          name=name, detail=refused.detail) from None
 
 
-def _check_directory(handle, name: str, size: int) -> None:
-    """Refuse a zip whose directory is huge before zipfile parses it (one object per entry)."""
-    tail_len = min(size, 22 + 65535)
-    handle.seek(size - tail_len)
-    tail = handle.read(tail_len)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        raise BundleError("bundle.damaged", f"{name}: the file is damaged or truncated (no zip directory)",
-                          name=name, detail="")
-    entries, dir_size = struct.unpack("<HI", tail[at + 10:at + 16])
-    if entries > limits.MAX_ZIP_MEMBERS or dir_size > limits.MAX_ZIP_DIRECTORY_BYTES:
-        raise BundleError("bundle.damaged", f"{name}: the file is damaged (a zip directory of {entries} entries)",
-                          name=name, detail="")
-    handle.seek(0)
-
-
-def _member(zf: zipfile.ZipFile, member: str, cap: int, name: str) -> bytes:
-    """One member, refused from its declared size and read with a cap (the declaration may lie)."""
-    size = zf.getinfo(member).file_size
-    if size > cap:
-        raise BundleError("bundle.member_too_large", f"{name}: {member} is implausibly large ({size:,} bytes, "
-                          f"the limit is {cap:,})", name=name, member=member, size=size, limit=cap)
-    with zf.open(member) as f:
-        data = read_capped(f, cap)
-    if data is None:
-        raise BundleError("bundle.member_too_large", f"{name}: {member} is implausibly large (over {cap:,} bytes)",
-                          name=name, member=member, size=cap + 1, limit=cap)
-    return data
+def _zip_refusal(name: str, refused: ZipRefused) -> BundleError:
+    if refused.reason == "too_large":
+        return BundleError("bundle.member_too_large", f"{name}: {refused.member} is implausibly large "
+                           f"({refused.size:,} bytes, the limit is {refused.limit:,})", name=name,
+                           member=refused.member, size=refused.size, limit=refused.limit)
+    if refused.entries:
+        return BundleError("bundle.damaged", f"{name}: the file is damaged (a zip directory of {refused.entries} "
+                           "entries)", name=name, detail="")
+    return BundleError("bundle.damaged", f"{name}: the file is damaged or truncated (no zip directory)",
+                       name=name, detail="")
 
 
 def _read_members(path: Path, with_weights: bool = True) -> tuple[dict, bytes | None]:
@@ -287,13 +269,13 @@ def _read_members(path: Path, with_weights: bool = True) -> tuple[dict, bytes | 
             raise BundleError("bundle.member_too_large", f"{name}: the file is implausibly large ({size:,} bytes)",
                               name=name, member=name, size=size, limit=_MAX_FILE)
         try:
-            _check_directory(handle, name, size)
+            check_zip_directory(handle, size)
             with zipfile.ZipFile(handle) as zf:
                 names = set(zf.namelist())
                 if META_NAME not in names:
                     raise BundleError("bundle.no_meta", f"{name}: not an aeviz model (a zip file without {META_NAME})",
                                       name=name)
-                meta = _parse_meta(_member(zf, META_NAME, limits.MAX_META_BYTES, name), name)
+                meta = _parse_meta(read_zip_member(zf, META_NAME, limits.MAX_META_BYTES), name)
                 if not with_weights:
                     return meta, None
                 weights = meta.get("weights")
@@ -301,9 +283,11 @@ def _read_members(path: Path, with_weights: bool = True) -> tuple[dict, bytes | 
                 if not isinstance(weights_name, str) or weights_name not in names:
                     raise BundleError("bundle.missing_weights", f"{name}: the weights ({weights_name}) are missing",
                                       name=name, member=str(weights_name)[:80])
-                return meta, _member(zf, weights_name, _weights_cap(meta), name)
+                return meta, read_zip_member(zf, weights_name, _weights_cap(meta))
         except BundleError:
             raise
+        except ZipRefused as refused:
+            raise _zip_refusal(name, refused) from None
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError) as exc:
             raise BundleError("bundle.damaged", f"{name}: the file is damaged or truncated ({exc})",
                               name=name, detail=str(exc)) from None
@@ -319,23 +303,13 @@ def _weights_cap(meta: dict) -> int:
     return count_parameters(meta["model"]) * 8 + limits.MAX_WEIGHTS_HEADER_BYTES + 8
 
 
+_META_REFUSALS = {"json": "bundle.meta_json", "foreign": "bundle.not_bundle", "version": "bundle.bad_version",
+                  "newer": "bundle.newer_version"}
+
+
 def _parse_meta(raw: bytes, name: str) -> dict:
-    try:
-        meta = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise BundleError("bundle.meta_json", f"{name}: {META_NAME} is not valid JSON", name=name) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
-        found = meta.get("format") if isinstance(meta, dict) else None
-        raise BundleError("bundle.not_bundle", f"{name}: not an aeviz model (format {found!r})", name=name,
-                          format=str(found)[:80])
-    version = meta.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise BundleError("bundle.bad_version", f"{name}: invalid format_version {version!r}", name=name,
-                          version=str(version)[:80])
-    if version > FORMAT_VERSION:
-        raise BundleError("bundle.newer_version", f"{name}: this file was made by a newer aeviz (format {version}); "
-                          f"this version reads up to format {FORMAT_VERSION}", name=name, version=version,
-                          supported=FORMAT_VERSION)
+    meta = parse_versioned_json(raw, name, FORMAT_NAME, FORMAT_VERSION, "an aeviz model",
+                                lambda kind, message, **params: BundleError(_META_REFUSALS[kind], message, **params))
     return check_meta(name, meta)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -29,8 +28,10 @@ from typing import Any
 from .. import __version__
 from . import limits
 from .errors import AevizError
-from .files import FileRefused, display_name, open_regular, read_capped
+from .files import (FileRefused, ZipRefused, check_zip_directory, display_name, open_regular, read_zip_member,
+                    refusal_text)
 from .persist import atomic_write
+from .versioned_json import parse_versioned_json
 
 __all__ = ["ViewError", "View", "save_view", "load_view", "load_view_model", "VIEW_SUFFIX",
            "FORMAT_NAME", "FORMAT_VERSION"]
@@ -98,47 +99,24 @@ def save_view(path: str | os.PathLike, view: View) -> Path:
 
 
 def _refused(name: str, refused: FileRefused) -> ViewError:
-    text = {"not_found": "file not found", "is_folder": "is a folder, not a saved view",
-            "not_regular": "is not a regular file (a pipe or a device?)",
-            "unreadable": f"cannot be read ({refused.detail})"}[refused.reason]
-    return ViewError(f"view.{refused.reason}", f"{name}: {text}", name=name, detail=refused.detail)
+    return ViewError(f"view.{refused.reason}", f"{name}: {refusal_text(refused, 'a saved view')}", name=name,
+                     detail=refused.detail)
 
 
-def _member(zf: zipfile.ZipFile, member: str, cap: int, name: str) -> bytes:
-    size = zf.getinfo(member).file_size
-    with zf.open(member) as f:
-        data = None if size > cap else read_capped(f, cap)
-    if data is None:
-        raise ViewError("view.too_large", f"{name}: {member} is implausibly large", name=name, size=size, limit=cap)
-    return data
+def _zip_refusal(name: str, refused: ZipRefused) -> ViewError:
+    if refused.reason == "too_large":
+        return ViewError("view.too_large", f"{name}: {refused.member} is implausibly large", name=name,
+                         size=refused.size, limit=refused.limit)
+    detail = f" ({refused.entries} zip entries)" if refused.entries else " or truncated"
+    return ViewError("view.damaged", f"{name} is damaged{detail}", name=name)
 
 
-def _check_directory(handle, name: str, size: int) -> None:
-    tail_len = min(size, 22 + 65535)
-    handle.seek(size - tail_len)
-    tail = handle.read(tail_len)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        raise ViewError("view.damaged", f"{name} is damaged or truncated", name=name)
-    entries, dir_size = struct.unpack("<HI", tail[at + 10:at + 16])
-    if entries > limits.MAX_ZIP_MEMBERS or dir_size > limits.MAX_ZIP_DIRECTORY_BYTES:
-        raise ViewError("view.damaged", f"{name} is damaged ({entries} zip entries)", name=name)
-    handle.seek(0)
+_REFUSALS = {"json": "view.damaged", "foreign": "view.foreign", "version": "view.damaged", "newer": "view.newer_version"}
 
 
 def _parse(raw: bytes, name: str) -> dict:
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ViewError("view.damaged", f"{name}: {VIEW_NAME} is not valid JSON", name=name) from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
-        raise ViewError("view.foreign", f"{name} is not a saved aeviz view", name=name)
-    version = doc.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ViewError("view.damaged", f"{name}: invalid format_version", name=name)
-    if version > FORMAT_VERSION:
-        raise ViewError("view.newer_version", f"{name} was saved by a newer aeviz (format {version}); this version "
-                        f"reads up to format {FORMAT_VERSION}", name=name, version=version, supported=FORMAT_VERSION)
+    doc = parse_versioned_json(raw, name, FORMAT_NAME, FORMAT_VERSION, "a saved aeviz view",
+                               lambda kind, message, **params: ViewError(_REFUSALS[kind], message, **params))
     page, state, state_version = doc.get("page"), doc.get("state"), doc.get("state_version", 1)
     files = doc.get("files", [])
     if (not isinstance(page, str) or not isinstance(state, dict) or isinstance(state_version, bool)
@@ -164,15 +142,17 @@ def load_view(path: str | os.PathLike) -> View:
         if size > MAX_VIEW_FILE:
             raise ViewError("view.too_large", f"{name} is implausibly large", name=name, size=size, limit=MAX_VIEW_FILE)
         try:
-            _check_directory(handle, name, size)
+            check_zip_directory(handle, size)
             with zipfile.ZipFile(handle) as zf:
                 names = set(zf.namelist())
                 if VIEW_NAME not in names:
                     raise ViewError("view.foreign", f"{name} is not a saved aeviz view", name=name)
-                doc = _parse(_member(zf, VIEW_NAME, MAX_VIEW_JSON, name), name)
-                model = _member(zf, MODEL_NAME, MAX_MODEL_BYTES, name) if MODEL_NAME in names else None
+                doc = _parse(read_zip_member(zf, VIEW_NAME, MAX_VIEW_JSON), name)
+                model = read_zip_member(zf, MODEL_NAME, MAX_MODEL_BYTES) if MODEL_NAME in names else None
         except ViewError:
             raise
+        except ZipRefused as refused:
+            raise _zip_refusal(name, refused) from None
         except Exception as exc:  # zipfile, zlib and OS errors of a damaged container
             raise ViewError("view.damaged", f"{name} is damaged ({type(exc).__name__})", name=name) from None
     base = p.resolve().parent

@@ -22,6 +22,7 @@ from typing import Any
 from aeviz import __version__
 from aeviz.core.files import FileRefused, display_name, open_regular, read_capped
 from aeviz.core.persist import atomic_write_bytes
+from aeviz.core.versioned_json import parse_versioned_json
 from aeviz.state.base import PageState, StateError
 
 __all__ = ["LessonError", "Step", "Lesson", "STATE_PAGES", "ACTIONS", "state_class", "load_lesson", "save_lesson",
@@ -129,19 +130,13 @@ def step_from_dict(data: Any, number: int) -> Step:
     return Step(page, state, fr, en, action)
 
 
+_REFUSALS = {"json": "lesson.damaged", "foreign": "lesson.foreign", "version": "lesson.damaged",
+             "newer": "lesson.newer_version"}
+
+
 def lesson_from_json(raw: bytes, name: str) -> Lesson:
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise LessonError("lesson.damaged", f"{name} is not valid JSON", name=name) from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
-        raise LessonError("lesson.foreign", f"{name} is not an aeviz lesson", name=name)
-    version = doc.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise LessonError("lesson.damaged", f"{name}: invalid format_version", name=name)
-    if version > FORMAT_VERSION:
-        raise LessonError("lesson.newer_version", f"{name} was made by a newer aeviz (format {version})",
-                          name=name, version=version, supported=FORMAT_VERSION)
+    doc = parse_versioned_json(raw, name, FORMAT_NAME, FORMAT_VERSION, "an aeviz lesson",
+                               lambda kind, message, **params: LessonError(_REFUSALS[kind], message, **params))
     steps = doc.get("steps")
     if not isinstance(steps, list) or not 1 <= len(steps) <= MAX_STEPS:
         raise LessonError("lesson.no_steps", f"{name}: a lesson has 1 to {MAX_STEPS} steps", name=name,

@@ -197,7 +197,7 @@ def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zo
                 presets = importlib.import_module(f"aeviz.state.{page_id}").PRESETS
                 page.open_state(next(iter(presets.values()))())
             page.prepare_for_screenshot()
-            _settle(app)
+            _settle(app, window)
             path = out / f"{page_id}.png"
             atomic_write_bytes(path, window_png(window))
             written.append(path)
@@ -209,12 +209,22 @@ def render_screenshots(out_dir: str | os.PathLike, language=None, theme=None, zo
     return written
 
 
-def _settle(app, seconds: float = 0.3) -> None:
-    """Let layouts, deferred redraws and quick background results land before a grab."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
+def _settle(app, window, seconds: float = 0.3, longest: float = 5.0) -> None:
+    """Let layouts, deferred redraws and quick background results land before a grab: events flow
+    for ``seconds``, then until two grabs a tenth of a second apart agree (a loaded machine delays
+    deferred layouts past any fixed time), ``longest`` at most."""
+    start = time.monotonic()
+    previous = None
+    wait = seconds
+    while time.monotonic() - start < longest:
+        until = time.monotonic() + wait
+        while time.monotonic() < until:
+            app.processEvents()
+            time.sleep(0.01)
+        current = window.grab().toImage()
+        if previous is not None and current == previous:
+            return
+        previous, wait = current, 0.1
 
 
 def _render_lesson(app, window, lesson, out: Path) -> list[Path]:
@@ -225,7 +235,7 @@ def _render_lesson(app, window, lesson, out: Path) -> list[Path]:
     for index in range(len(lesson.steps)):
         window.lesson_player.go(index, run_action=False)
         window.current_page().prepare_for_screenshot()
-        _settle(app)
+        _settle(app, window)
         written.append(atomic_write_bytes(out / f"step-{index + 1:02d}.png", window_png(window)))
     return written
 
