@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QImage
+import torch
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from aeviz.core.viewfile import load_view, save_view
@@ -24,16 +25,23 @@ def settle(qtbot) -> None:
         qtbot.wait(10)
 
 
-def pixels(page) -> np.ndarray:
-    image = page.grab().toImage().convertToFormat(QImage.Format_RGB32)
-    w, h = image.width(), image.height()
-    return np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * h).reshape(h, -1)[:, :w * 4] \
-        .reshape(h, w, 4).copy()
+def page_factory(qtbot, app_state, page_class):
+    """A function that makes a new ``page_class`` page that qtbot closes after the test."""
+    def make():
+        page = page_class(app_state)
+        qtbot.addWidget(page)
+        return page
+    return make
 
 
-def differing_fraction(a: np.ndarray, b: np.ndarray) -> float:
-    assert a.shape == b.shape
-    return float(np.any(a != b, axis=2).mean())
+def torch_reference(op, x, k, **params) -> np.ndarray:
+    """``op`` (F.conv2d or F.conv_transpose2d) of one single-channel image, in float64: the oracle."""
+    t = lambda a: torch.tensor(np.asarray(a, dtype=np.float64))[None, None]
+    return op(t(x), t(k), **params)[0, 0].numpy()
+
+
+def click(qtbot, view, r, c) -> None:
+    qtbot.mouseClick(view, Qt.LeftButton, pos=view.cell_rect(r, c).center())
 
 
 def round_trip(page, make_page, qtbot, tmp_path):

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from aeviz.state.builtin_lesson import builtin_lesson
-from aeviz.state.lesson import Lesson, STATE_PAGES, lesson_from_json
+from aeviz.state.lesson import STATE_PAGES, lesson_from_json
 
 SLIDE_X = np.array([[4, 5, 8, 7], [1, 8, 8, 8], [3, 6, 6, 4], [6, 5, 7, 8]], dtype=np.float64)
 SLIDE_K = np.array([[1, 4, 1], [1, 4, 3], [3, 3, 1]], dtype=np.float64)

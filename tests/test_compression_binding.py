@@ -6,11 +6,11 @@ import pytest
 import torch
 
 from aeviz.core import compression as cp
-from aeviz.core.viewfile import View, load_view, save_view
+from aeviz.core.viewfile import View
 from aeviz.state.base import StateError
 from aeviz.state.compression import PRESETS, CompressionState
 from aeviz.ui.workers import running_tasks
-from page_pixels import differing, picture
+from page_pixels import differing, reopened
 
 
 @pytest.fixture(autouse=True)
@@ -87,16 +87,8 @@ def test_a_saved_view_with_a_short_run_reopens_with_the_same_pixels(page, qtbot,
 
     page.store.replace(PRESETS["compression"]().with_point(a_point("conv", 8)).with_changes(
         short_run="done", short_run_method="conv", short_run_k=8, short_run_progress=1.0))
-    before = picture(page, qtbot)
-    path = save_view(tmp_path / "compression.aevizview", page.current_view())
-    other = CompressionPage(app_state)
-    qtbot.addWidget(other)
-    try:
-        other.open_view(load_view(path))
-        assert other.store.value == page.store.value
-        assert differing(before, picture(other, qtbot)) <= 0.005
-    finally:
-        other.shutdown()
+    with reopened(page, CompressionPage, app_state, qtbot, tmp_path) as (before, _other, after):
+        assert differing(before, after) <= 0.005
 
 
 @pytest.mark.parametrize("state", [{"k": 3}, {"k": "16"}, {"short_runs": "none"}, {"short_run_progress": 2},

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 import torch.nn.functional as F
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
@@ -18,18 +17,15 @@ from aeviz.state.base import StateError
 from aeviz.state.convolution import PRESETS, ConvolutionState
 from aeviz.state.lab import Cell
 from aeviz.ui.widgets.answer_mask import CellMask
-from lab_helpers import differing_fraction, pixels, round_trip, settle, show
+from lab_helpers import click, page_factory, round_trip, settle, show, torch_reference
+from page_pixels import differing, grab
 
 
 @pytest.fixture
 def make_page(qtbot, app_state):
     from aeviz.ui.pages.convolution import ConvolutionPage
 
-    def make():
-        page = ConvolutionPage(app_state)
-        qtbot.addWidget(page)
-        return page
-    return make
+    return page_factory(qtbot, app_state, ConvolutionPage)
 
 
 @pytest.fixture
@@ -38,12 +34,7 @@ def page(make_page):
 
 
 def torch_conv(x, k, **params):
-    t = lambda a: torch.tensor(np.asarray(a, dtype=np.float64))[None, None]
-    return F.conv2d(t(x), t(k), **params)[0, 0].numpy()
-
-
-def click(qtbot, view, r, c):
-    qtbot.mouseClick(view, Qt.LeftButton, pos=view.cell_rect(r, c).center())
+    return torch_reference(F.conv2d, x, k, **params)
 
 
 def hidden(view):
@@ -207,7 +198,7 @@ def test_save_and_restore_gives_the_same_value_and_picture(page, make_page, qtbo
     settle(qtbot)
     again = round_trip(page, make_page, qtbot, tmp_path)
     assert again.store.value == page.store.value
-    assert differing_fraction(pixels(page), pixels(again)) <= 0.005
+    assert differing(grab(page), grab(again)) <= 0.005
     page.close()
     again.close()
 

@@ -17,7 +17,6 @@ import pytest
 
 import hostile_cases as H
 from aeviz.core import bundle, datasets
-from aeviz.core.bundle import BundleError
 from aeviz.core.datasets import DatasetError, load_image_folder
 from aeviz.ui import i18n
 from aeviz.ui.error_texts import describe_error

@@ -9,7 +9,7 @@ from aeviz.core.viewfile import load_view, save_view
 from aeviz.state.base import StateError
 from aeviz.state.linear import PRESETS, LinearState
 from aeviz.ui.workers import running_tasks
-from page_pixels import differing, picture
+from page_pixels import differing, reopened
 
 
 @pytest.fixture(autouse=True)
@@ -70,15 +70,8 @@ def test_a_saved_stopped_fit_reopens_with_the_same_curves_and_pixels(page, qtbot
     from aeviz.ui.pages.linear import LinearPage
 
     page.store.replace(LinearState(k=3, fit="stopped", fit_step=149, fit_seed=2))
-    before = picture(page, qtbot)
-    assert page.last_report.step == 149 and "149 / 600" in page.status.text()
-    path = save_view(tmp_path / "linear.aevizview", page.current_view())
-    other = LinearPage(app_state)
-    qtbot.addWidget(other)
-    try:
-        other.open_view(load_view(path))
-        assert other.store.value == page.store.value
-        after = picture(other, qtbot)
+    with reopened(page, LinearPage, app_state, qtbot, tmp_path) as (before, other, after):
+        assert page.last_report.step == 149 and "149 / 600" in page.status.text()
         assert other.last_report.loss == page.last_report.loss
         for name in ("loss_line", "max_angle_line", "mean_angle_line"):
             np.testing.assert_array_equal(getattr(other, name).getData(), getattr(page, name).getData())
@@ -86,9 +79,6 @@ def test_a_saved_stopped_fit_reopens_with_the_same_curves_and_pixels(page, qtbot
         # axis's tick-label space only when it is 10 px too wide, so the page that showed its default
         # fit first can keep a wider axis (about 2 % of the page).
         assert differing(before, after) <= 0.03
-    finally:
-        other.shutdown()
-        qtbot.waitUntil(lambda: not other.busy(), timeout=60000)
 
 
 def test_a_view_saved_while_running_reopens_stopped(page, qtbot, app_state, tmp_path):

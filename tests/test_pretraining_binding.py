@@ -5,12 +5,12 @@ import pytest
 import torch
 
 from aeviz.core import pretraining as ptr
-from aeviz.core.viewfile import View, load_view, save_view
+from aeviz.core.viewfile import View
 from aeviz.state import pretraining as state_module
 from aeviz.state.base import StateError
 from aeviz.state.pretraining import PRESETS, PretrainingState, results_of
 from aeviz.ui.workers import running_tasks
-from page_pixels import differing, picture
+from page_pixels import differing, reopened
 
 ROWS = {1: {"scratch": [0.3], "frozen": [0.45], "finetune": [0.4]},
         20: {"scratch": [0.8], "frozen": [0.85], "finetune": [0.9]}}
@@ -88,16 +88,8 @@ def test_a_saved_view_reopens_with_the_same_pixels(page, qtbot, app_state, tmp_p
 
     page.store.replace(PretrainingState(L=5, results=results_of(ROWS), experiment="done", experiment_Ls=(1, 20),
                                         experiment_progress=1.0))
-    before = picture(page, qtbot)
-    path = save_view(tmp_path / "pretraining.aevizview", page.current_view())
-    other = PretrainingPage(app_state)
-    qtbot.addWidget(other)
-    try:
-        other.open_view(load_view(path))
-        assert other.store.value == page.store.value
-        assert differing(before, picture(other, qtbot)) <= 0.005
-    finally:
-        other.shutdown()
+    with reopened(page, PretrainingPage, app_state, qtbot, tmp_path) as (before, _other, after):
+        assert differing(before, after) <= 0.005
 
 
 @pytest.mark.parametrize("state", [{"L": 0}, {"L": "10"}, {"encoder": "mine"}, {"results": [[1, [2.0], [0.5], [0.5]]]},

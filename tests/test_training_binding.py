@@ -6,8 +6,8 @@ Through public members only: the store, the form's and panel's widgets, ``curren
 
 import re
 
-import numpy as np
 import pytest
+from page_pixels import differing, grab
 import torch
 
 from aeviz.core.viewfile import View, load_view, save_view
@@ -39,17 +39,6 @@ def page(qtbot, app_state):
 
 def _wait_phase(qtbot, page, *phases, timeout=120000):
     qtbot.waitUntil(lambda: page.store.value.phase in phases and not page.run.running(), timeout=timeout)
-
-
-def _pixels(widget) -> np.ndarray:
-    image = widget.grab().toImage().convertToFormat(widget.grab().toImage().Format.Format_RGB32)
-    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width() * 4]
-
-
-def _differing(a, b) -> float:
-    assert a.shape == b.shape
-    pa, pb = a.reshape(a.shape[0], -1, 4), b.reshape(b.shape[0], -1, 4)
-    return float(np.any(pa != pb, axis=2).mean())
 
 
 # --- model → view -----------------------------------------------------------------------------
@@ -157,7 +146,7 @@ def test_a_trained_page_comes_back_the_same(qtbot, app_state, page, tmp_path):
         qtbot.wait(200)
         assert other.panel.status.text() == page.panel.status.text()
         assert other.panel.progress.format() == page.panel.progress.format()
-        ratio = _differing(_pixels(page), _pixels(other))
+        ratio = differing(grab(page), grab(other))
         print(f"restored page: {100 * ratio:.3f} % of pixels differ")
         assert ratio <= 0.005
     finally:
