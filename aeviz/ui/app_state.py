@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from aeviz.ui import i18n, themes
 from aeviz.ui.model_hub import ModelHub
@@ -103,7 +103,7 @@ class AppState(QObject):
         self.settings.theme = theme
         app = QApplication.instance()
         if app is not None:
-            themes.apply_theme(app, theme, self.scale)
+            themes.apply_theme(app, theme)
         self.theme_changed.emit(theme)
 
     def set_zoom(self, zoom: float) -> None:
@@ -144,11 +144,19 @@ class AppState(QObject):
             app.setFont(font)
 
     def _emit_scale(self) -> None:
+        """The new font for every widget (the stylesheet's sizes follow it), then the views redraw."""
         self.apply_font()
         app = QApplication.instance()
         if app is not None:
-            themes.apply_theme(app, self.settings.theme, self.scale)
+            for window in app.topLevelWidgets():
+                if not _polished_when_shown(window):
+                    themes.repolish(window, skip=_polished_when_shown)
         self.scale_changed.emit(self.scale)
+
+
+def _polished_when_shown(widget: QWidget) -> bool:
+    """A hidden page: it re-polishes itself when shown (``Page.catch_up``)."""
+    return getattr(widget, "polish_when_shown", False) and not widget.isVisible()
 
 
 _qt_translator: QTranslator | None = None

@@ -125,6 +125,7 @@ class ThumbnailCache(QObject):
             page = spec_for(step.page).load_class()(self.app_state)
             page.setAttribute(Qt.WA_DontShowOnScreen, True)
             self._pages[step.page] = page
+        page.catch_up()  # a zoom since its last thumbnail: the page is hidden, it re-polishes now
         page.resize(self.page_size.expandedTo(page.minimumSizeHint()))
         page.open_state(step.state)
         thumb = page.grab().scaledToWidth(self.width, Qt.SmoothTransformation)
