@@ -72,3 +72,25 @@ def test_a_thumbnail_page_catches_up_before_it_is_drawn(qtbot, themed):
     themed.set_zoom(1.5)
     page.catch_up()
     assert page.label.font().pointSizeF() == pytest.approx(themed.point_size())
+
+
+def test_a_hidden_pages_plot_redraws_once_when_the_page_shows(qtbot, themed):
+    from aeviz.ui.widgets.plots import ThemedPlot
+
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    shown, hidden = _Page(themed), _Page(themed)
+    plot = ThemedPlot(themed, hidden)
+    hidden.layout().addWidget(plot)
+    stack.addWidget(shown)
+    stack.addWidget(hidden)
+    stack.show()
+    qtbot.waitExposed(stack)
+    calls = []
+    restyle = plot._restyle
+    plot._restyle = lambda *args: (calls.append(themed.scale), restyle())
+    themed.set_zoom(1.5)
+    themed.set_zoom(2.0)
+    assert calls == []  # nothing drawn for a page nobody sees
+    stack.setCurrentWidget(hidden)
+    assert calls == [2.0]  # one redraw, at the scale it shows with

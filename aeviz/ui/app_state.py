@@ -6,7 +6,7 @@ signals (language, theme, scale). The main window is the only writer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -37,6 +37,7 @@ class AppState(QObject):
         self.screen_height = 1080  # lines of the screen presentation fills (the main window sets it)
         self.persist = True  # False for screenshots: they never touch the user's settings file
         self.models = ModelHub(self)  # models shared between pages (the live training run)
+        self._applied_scale = self.scale  # the scale the widgets show
         if not self.settings.language:
             self.settings.language = i18n.system_language()
         self._use_language(self.settings.language)
@@ -145,12 +146,19 @@ class AppState(QObject):
 
     def _emit_scale(self) -> None:
         """The new font for every widget (the stylesheet's sizes follow it), then the views redraw."""
+        if self.scale == self._applied_scale:  # e.g. the full-screen window's height, already known
+            return
+        self._applied_scale = self.scale
         self.apply_font()
         app = QApplication.instance()
         if app is not None:
             for window in app.topLevelWidgets():
-                if not _polished_when_shown(window):
+                if _polished_when_shown(window):
+                    continue
+                if window.isVisible() or window.windowType() != Qt.Popup:
                     themes.repolish(window, skip=_polished_when_shown)
+                else:  # a menu or a drop-down list (fonts the views set come after: see repolish_when_shown)
+                    themes.repolish_when_shown(window, skip=_polished_when_shown)
         self.scale_changed.emit(self.scale)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -128,6 +129,38 @@ def repolish(widget: QWidget, skip: Callable[[QWidget], bool] | None = None) -> 
         _repolish_tree(widget, skip)
     finally:
         widget.setUpdatesEnabled(True)
+
+
+class _RepolishOnShow(QObject):
+    """Re-polishes a hidden window (a menu, a drop-down list, a dialog) when it next shows."""
+
+    def __init__(self, skip: Callable[[QWidget], bool] | None):
+        super().__init__()
+        self.skip = skip
+
+    def watch(self, window: QWidget) -> None:
+        window.installEventFilter(self)  # Qt installs a filter once per object, however often asked
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Show:
+            watched.removeEventFilter(self)
+            repolish(watched, self.skip)
+        return False
+
+
+_on_show: _RepolishOnShow | None = None
+
+
+def repolish_when_shown(window: QWidget, skip: Callable[[QWidget], bool] | None = None) -> None:
+    """``repolish(window, skip)`` when the hidden ``window`` next shows: the plots' context menus
+    alone hold about a thousand widgets that a zoom need not touch.
+
+    Only for windows whose widgets keep the application font: re-polishing puts back the font a
+    widget had when it was last polished, so a font set since (``Page.rescale``) would be lost."""
+    global _on_show
+    if _on_show is None:
+        _on_show = _RepolishOnShow(skip)
+    _on_show.watch(window)
 
 
 def _repolish_tree(widget: QWidget, skip: Callable[[QWidget], bool] | None) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from aeviz.core.viewfile import View
 from aeviz.state.base import PageState, Store
-from aeviz.ui import themes
+from aeviz.ui import deferred, themes
 from aeviz.ui.app_state import AppState
 from aeviz.ui.i18n import tr
 from aeviz.ui.widgets import retranslate_reasons
@@ -125,7 +126,7 @@ class Page(QWidget):
     # A hidden page redraws when it is next shown: entering presentation (or zooming) during a
     # training run then costs the one page on screen, not every page built so far.
     def _on_scale_changed(self, _scale: float) -> None:
-        if not self.isVisible():
+        if not self.isVisible():  # the application re-polished the widgets on screen only
             self._stale.add("polish")
         self._apply_or_defer("scale", self.rescale)
 
@@ -133,10 +134,17 @@ class Page(QWidget):
         self._apply_or_defer("theme", self.retheme)
 
     def _apply_or_defer(self, what: str, apply: Callable[[], None]) -> None:
-        if self.isVisible() or self.parentWidget() is None:  # on screen, or a page on its own (tests)
-            apply()
-        else:
+        if self.defers_changes():
             self._stale.add(what)
+        else:
+            apply()
+
+    def defers_changes(self) -> bool:
+        """Hidden in the window, or drawn off screen as a thumbnail: zoom and theme changes wait for
+        ``catch_up``. A page on its own (tests) applies them at once."""
+        if self.isVisible():
+            return False
+        return self.parentWidget() is not None or self.testAttribute(Qt.WA_DontShowOnScreen)
 
     def showEvent(self, event) -> None:
         self.catch_up()
@@ -152,6 +160,7 @@ class Page(QWidget):
             self.rescale()
         if "theme" in stale:
             self.retheme()
+        deferred.run_pending(self)
 
     # --- presentation --------------------------------------------------------------------------
     def controls_panel(self) -> QWidget | None:
