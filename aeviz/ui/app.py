@@ -224,9 +224,23 @@ def _render_lesson(app, window, lesson, out: Path) -> list[Path]:
     for index in range(len(lesson.steps)):
         window.lesson_player.go(index, run_action=False)
         window.current_page().prepare_for_screenshot()
-        _settle(app)
-        written.append(atomic_write_bytes(out / f"step-{index + 1:02d}.png", window_png(window)))
+        written.append(atomic_write_bytes(out / f"step-{index + 1:02d}.png", _settled_png(app, window)))
     return written
+
+
+def _settled_png(app, window, budget_s: float = 5.0) -> bytes:
+    """The window once two grabs 0.2 s apart agree: on a loaded machine a step's page can still be
+    laying out its images 0.3 s after it showed, and the picture then shows a row half drawn."""
+    _settle(app)
+    png = window_png(window)
+    deadline = time.monotonic() + budget_s
+    while time.monotonic() < deadline:
+        _settle(app, 0.2)
+        again = window_png(window)
+        if again == png:
+            break
+        png = again
+    return png
 
 
 def window_png(window) -> bytes:

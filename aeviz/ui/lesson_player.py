@@ -199,6 +199,19 @@ class LessonBar(QFrame):
             button.setFont(self.app_state.font(CAPTION_RELATIVE))
             button.setMinimumWidth(self.app_state.px(44))
         self.caption_label.setMaximumHeight(self.caption_label.fontMetrics().lineSpacing() * CAPTION_LINES + 4)
+        self._fit_caption()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_caption()
+
+    def _fit_caption(self) -> None:
+        """The bar as tall as the caption wrapped at its width (up to ``CAPTION_LINES`` lines): the
+        window's layout sizes the bar from the label's preferred width, narrower lines than it gets
+        on a 1280×720 projector, and cut the caption's last line."""
+        label = self.caption_label
+        needed = label.heightForWidth(max(1, label.width()))  # -1 while it has no text
+        label.setMinimumHeight(min(max(0, needed), label.maximumHeight()))
 
     def refresh(self) -> None:
         player = self.player
@@ -207,6 +220,7 @@ class LessonBar(QFrame):
             return
         self.step_label.setText(tr("player.step", n=player.index + 1, total=len(player)))
         self.caption_label.setText(player.step.caption(self.app_state.language))
+        self._fit_caption()
         for name, possible, why in (("previous", player.index > 0, "player.at_first"),
                                     ("next", player.index < len(player) - 1, "player.at_last")):
             self.buttons[name].setEnabled(possible)
