@@ -371,3 +371,18 @@ def test_thumbnails_are_queued_cheapest_first(app_state):
     finally:
         cache.stop()
         cache._pages.clear()
+
+
+def test_the_caption_is_as_tall_as_its_wrapped_text(playing, qtbot):
+    """A long caption shows every line (the last one was cut on a 1280×720 projector); a short one
+    takes one line, not the page's room."""
+    steps = _lesson().steps
+    long_caption = " ".join(["Une légende longue qui revient à la ligne plusieurs fois."] * 5)
+    playing.lesson_player.replace_lesson(Lesson("Essai", "Trial", (
+        Step("exercises", steps[0].state, long_caption, long_caption), steps[1])), 0)
+    label = playing.lesson_bar.caption_label
+    line = label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: label.height() >= 3 * line)
+    assert label.height() >= label.heightForWidth(label.width())
+    playing.lesson_player.go(1)
+    qtbot.waitUntil(lambda: label.height() < 2 * line)

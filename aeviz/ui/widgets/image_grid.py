@@ -132,7 +132,10 @@ class ImageGrid(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._step(event.size().width()) != self._step(event.oldSize().width()):
+        if (self._step(event.size().width()) != self._step(event.oldSize().width())
+                or event.size().height() < self._height(event.size().width())):
+            # The second case: laid out while hidden, from a width it no longer has, the rows were
+            # given too little height (a denoising run's clean row, cut); a set size is not asked again.
             self.updateGeometry()
 
     def cell_rect(self, index: int) -> QRect:
