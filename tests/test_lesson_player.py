@@ -230,6 +230,7 @@ def test_captions_follow_the_language(playing, app_state):
 def test_the_caption_follows_zoom_and_is_20_pt_in_presentation(playing, app_state):
     normal = playing.lesson_bar.caption_label.font().pointSizeF()
     app_state.set_presentation(True)
+    app_state.set_screen_height(1080)  # a 1080-line projector (the offscreen screen is smaller)
     try:
         assert playing.lesson_bar.caption_label.font().pointSizeF() >= 20 > normal
         assert playing.lesson_bar.step_label.font().pointSizeF() >= 20
@@ -349,3 +350,39 @@ def test_a_shown_step_is_captured_as_its_thumbnail(playing, qtbot):
     overview = playing.lesson_menu.show_overview()
     assert overview.shown_thumbnails() == 2
     overview.reject()
+
+
+def test_thumbnails_are_queued_cheapest_first(app_state):
+    """Steps whose hidden page exists come first (one render each); then page by page, so each page
+    is built once, in the order the lesson first needs it."""
+    from aeviz.state.builtin_lesson import builtin_lesson
+    from aeviz.ui.lesson_overview import ThumbnailCache
+
+    by_page = {}
+    for step in builtin_lesson().steps:
+        by_page.setdefault(step.page, []).append(step)
+    conv, tconv, exercises = by_page["convolution"], by_page["transposed"], by_page["exercises"]
+    steps = (conv[0], tconv[0], conv[1], exercises[0], tconv[1])
+    cache = ThumbnailCache(app_state)
+    cache._pages["transposed"] = object()  # as if a thumbnail of that page was drawn before
+    try:
+        cache.request(steps)
+        assert [index for index, _step in cache._queue] == [1, 4, 0, 2, 3]
+    finally:
+        cache.stop()
+        cache._pages.clear()
+
+
+def test_the_caption_is_as_tall_as_its_wrapped_text(playing, qtbot):
+    """A long caption shows every line (the last one was cut on a 1280×720 projector); a short one
+    takes one line, not the page's room."""
+    steps = _lesson().steps
+    long_caption = " ".join(["Une légende longue qui revient à la ligne plusieurs fois."] * 5)
+    playing.lesson_player.replace_lesson(Lesson("Essai", "Trial", (
+        Step("exercises", steps[0].state, long_caption, long_caption), steps[1])), 0)
+    label = playing.lesson_bar.caption_label
+    line = label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: label.height() >= 3 * line)
+    assert label.height() >= label.heightForWidth(label.width())
+    playing.lesson_player.go(1)
+    qtbot.waitUntil(lambda: label.height() < 2 * line)

@@ -68,6 +68,8 @@ def test_zoom_shortcuts_reach_the_state(main_window, app_state, qtbot):
 def test_presentation_mode_makes_text_projector_sized(main_window, app_state):
     main_window.presentation_action.trigger()
     assert app_state.settings.presentation
+    assert app_state.screen_height == main_window.screen().geometry().height()  # the scale for this screen
+    app_state.set_screen_height(1080)  # a 1080-line projector (the offscreen screen is smaller)
     assert QApplication.instance().font().pointSizeF() >= 20
     assert main_window.isFullScreen()
     main_window.presentation_action.trigger()

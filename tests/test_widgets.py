@@ -62,3 +62,27 @@ def test_image_grid_fits_a_narrow_column_and_keeps_hits_right(qtbot, app_state):
     holder.resize(full + 100, 400)
     qtbot.wait(50)
     assert grid.cell_rect(8).width() == app_state.px(60)    # with room, cells are their full size again
+
+
+def test_a_row_shown_after_its_page_was_hidden_gets_its_full_height(qtbot, app_state):
+    """A denoising run after a plain one (the lesson's step 22 after step 2): the clean row, laid out
+    while hidden, must not keep the height of an empty grid (its images were cut)."""
+    from PySide6.QtWidgets import QStackedWidget, QWidget
+
+    from aeviz.ui.widgets.live_view import PreviewRows
+
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    rows, other = PreviewRows(app_state), QWidget()
+    stack.addWidget(rows)
+    stack.addWidget(other)
+    stack.resize(900, 600)
+    stack.show()
+    qtbot.waitExposed(stack)
+    images = np.full((6, 28, 28), 0.5, np.float32)
+    rows.set_inputs(images, images, noisy=False)
+    stack.setCurrentWidget(other)
+    rows.set_inputs(images, images, noisy=True)
+    stack.setCurrentWidget(rows)
+    clean = rows.grids[2]
+    qtbot.waitUntil(lambda: clean.height() >= clean.sizeHint().height() >= app_state.px(rows.cell), timeout=5000)

@@ -69,8 +69,8 @@ _STEPS = [
      "Generating new data: decode codes that no image gave.", ""),
     # ---- Lesson 2: convolution and transposed convolution
     ("convolution", lambda: _preset("convolution", "convolution").with_changes(step=-1, selected="none"),
-     "Leçon 2 · Convolution : entrée 4×4 ⋆ noyau 3×3 = sortie 2×2.",
-     "Lesson 2 · Convolution: 4×4 input ⋆ 3×3 kernel = 2×2 output.", ""),
+     "Leçon 2 · Convolution : entrée 4×4 * noyau 3×3 = sortie 2×2.",
+     "Lesson 2 · Convolution: 4×4 input * 3×3 kernel = 2×2 output.", ""),
     ("convolution", lambda: _conv_cell(0, 0, 0),
      "y(0, 0) = 4·1 + 5·4 + 8·1 + 1·1 + 8·4 + 8·3 + 3·3 + 6·3 + 6·1 = 122",
      "y(0, 0) = 4·1 + 5·4 + 8·1 + 1·1 + 8·4 + 8·3 + 3·3 + 6·3 + 6·1 = 122", ""),
@@ -95,7 +95,7 @@ _STEPS = [
      "Chaque entrée pose une copie du noyau multipliée par sa valeur : 55 × k, en haut à gauche.",
      "Each input element lays down a copy of the kernel times its value: 55 × k, top left.", ""),
     ("transposed", lambda: _partial(1, 0, 1),
-     "52 × k, décalé d'une case ; là où les copies se recouvrent, on additionne (somme courante).",
+     "52 × k, décalé d'une case ; là où les copies se recouvrent, on additionne (somme en cours).",
      "52 × k, shifted one cell; where the copies overlap they add up (running sum).", ""),
     ("transposed", lambda: _partial(2, 1, 0),
      "57 × k, une ligne plus bas (57·2 = 114).",
@@ -115,13 +115,15 @@ _STEPS = [
      "de l'ACP.",
      "Lesson 3 · The linear case: matrix factorisation X = U·Vᵀ; minimising ‖X − U·Vᵀ‖ finds PCA's subspace.", ""),
     ("training", lambda: _preset("training", "denoising"),
-     "Débruitage : entrée bruitée → auto-encodeur → sortie, à comparer à l'image propre.",
-     "Denoising: noisy input → autoencoder → output, compared with the clean image.", ""),
+     "Débruitage : entrée bruitée → couche d'entrée, couches cachées, couche de sortie → image débruitée, à "
+     "comparer à l'original propre.",
+     "Denoising: noisy input → input layer, hidden layers, output layer → denoised image, compared with the "
+     "clean original.", ""),
     ("pretraining", lambda: _preset("pretraining", "pretraining"),
-     "Pré-entraînement non supervisé : couche d'entrée, couches cachées apprises sans étiquettes, couche de "
-     "sortie entraînée avec peu d'exemples.",
-     "Unsupervised pretraining: input layer, hidden layers learned without labels, output layer trained on few "
-     "examples.", ""),
+     "Pré-entraînement non supervisé : l'encodeur appris sans étiquettes, puis un classifieur entraîné avec "
+     "peu d'exemples ; avec peu d'étiquettes par classe, il fait mieux qu'un réseau entraîné à partir de zéro.",
+     "Unsupervised pretraining: the encoder learned without labels, then a classifier trained on few "
+     "examples; with few labels per class it beats a network trained from scratch.", ""),
     ("latent", lambda: _preset("latent", "exploration"),
      "Analyse exploratoire des données : la carte des codes des 10 000 images de test.",
      "Exploratory data analysis: the map of the codes of the 10,000 test images.", ""),
@@ -133,8 +135,8 @@ _STEPS = [
     ("latent", lambda: _preset("latent", "attributes"),
      "Modifier des attributs : ajouter un vecteur dans l'espace des codes change un trait de l'image (ici, "
      "l'épaisseur du trait) ; avec des visages, on ajoute une moustache.",
-     "Editing attributes: adding a vector in the code space changes one trait of the image; with faces, one "
-     "adds a moustache.", ""),
+     "Editing attributes: adding a vector in the code space changes one trait of the image (here, the stroke's "
+     "thickness); with faces, one adds a moustache.", ""),
 ]
 
 

@@ -101,7 +101,7 @@ def make_state(app: QApplication, language: str | None, theme: str | None, zoom:
         settings.presentation = presentation
     state = AppState(settings, base_point_size=max(10.0, app.font().pointSizeF()))
     state.persist = persist
-    themes.apply_theme(app, state.theme, state.scale)
+    themes.apply_theme(app, state.theme)
     state.apply_font()
     return state, warning
 

@@ -6,9 +6,9 @@ signals (language, theme, scale). The main window is the only writer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from aeviz.ui import i18n, themes
 from aeviz.ui.model_hub import ModelHub
@@ -37,6 +37,7 @@ class AppState(QObject):
         self.screen_height = 1080  # lines of the screen presentation fills (the main window sets it)
         self.persist = True  # False for screenshots: they never touch the user's settings file
         self.models = ModelHub(self)  # models shared between pages (the live training run)
+        self._applied_scale = self.scale  # the scale the widgets show
         if not self.settings.language:
             self.settings.language = i18n.system_language()
         self._use_language(self.settings.language)
@@ -103,7 +104,7 @@ class AppState(QObject):
         self.settings.theme = theme
         app = QApplication.instance()
         if app is not None:
-            themes.apply_theme(app, theme, self.scale)
+            themes.apply_theme(app, theme)
         self.theme_changed.emit(theme)
 
     def set_zoom(self, zoom: float) -> None:
@@ -144,11 +145,26 @@ class AppState(QObject):
             app.setFont(font)
 
     def _emit_scale(self) -> None:
+        """The new font for every widget (the stylesheet's sizes follow it), then the views redraw."""
+        if self.scale == self._applied_scale:  # e.g. the full-screen window's height, already known
+            return
+        self._applied_scale = self.scale
         self.apply_font()
         app = QApplication.instance()
         if app is not None:
-            themes.apply_theme(app, self.settings.theme, self.scale)
+            for window in app.topLevelWidgets():
+                if _polished_when_shown(window):
+                    continue
+                if window.isVisible() or window.windowType() != Qt.Popup:
+                    themes.repolish(window, skip=_polished_when_shown)
+                else:  # a menu or a drop-down list (fonts the views set come after: see repolish_when_shown)
+                    themes.repolish_when_shown(window, skip=_polished_when_shown)
         self.scale_changed.emit(self.scale)
+
+
+def _polished_when_shown(widget: QWidget) -> bool:
+    """A hidden page: it re-polishes itself when shown (``Page.catch_up``)."""
+    return getattr(widget, "polish_when_shown", False) and not widget.isVisible()
 
 
 _qt_translator: QTranslator | None = None

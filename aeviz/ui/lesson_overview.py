@@ -80,7 +80,14 @@ class ThumbnailCache(QObject):
         return self._pixmaps.get(self.key(step))
 
     def request(self, steps: tuple[Step, ...]) -> None:
-        self._queue = [(i, s) for i, s in enumerate(steps) if self.key(s) not in self._pixmaps]
+        """Queue the steps without a thumbnail, cheapest first: those whose hidden page is already
+        built (one render each), then page by page (the first of a page builds it, 0.1-0.6 s)."""
+        missing = [(i, s) for i, s in enumerate(steps) if self.key(s) not in self._pixmaps]
+        first_of_page: dict[str, int] = {}
+        for i, step in missing:
+            first_of_page.setdefault(step.page, i)
+        self._queue = sorted(missing, key=lambda item: (item[1].page not in self._pages,
+                                                        first_of_page[item[1].page], item[0]))
         if self._queue:
             self._timer.start()
 
@@ -125,6 +132,7 @@ class ThumbnailCache(QObject):
             page = spec_for(step.page).load_class()(self.app_state)
             page.setAttribute(Qt.WA_DontShowOnScreen, True)
             self._pages[step.page] = page
+        page.catch_up()  # a zoom since its last thumbnail: the page is hidden, it re-polishes now
         page.resize(self.page_size.expandedTo(page.minimumSizeHint()))
         page.open_state(step.state)
         thumb = page.grab().scaledToWidth(self.width, Qt.SmoothTransformation)

@@ -198,7 +198,23 @@ class LessonBar(QFrame):
         for button in self.buttons.values():
             button.setFont(self.app_state.font(CAPTION_RELATIVE))
             button.setMinimumWidth(self.app_state.px(44))
-        self.caption_label.setMaximumHeight(self.caption_label.fontMetrics().lineSpacing() * CAPTION_LINES + 4)
+        self._caption_cap = self.caption_label.fontMetrics().lineSpacing() * CAPTION_LINES + 4
+        self._fit_caption()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_caption()
+
+    def _fit_caption(self) -> None:
+        """The caption exactly as tall as its text wrapped at its width (up to ``CAPTION_LINES`` lines).
+
+        Left to the window's layout, the bar took the label's preferred height, guessed for a
+        narrower label: the caption's last line was cut on a 1280×720 projector, and a one-line
+        caption got a bar three lines tall, taken from the page."""
+        label = self.caption_label
+        label.setMinimumHeight(0)  # QLabel's height for a width is at least its minimum height
+        needed = label.heightForWidth(max(1, label.width()))  # -1 while it has no text
+        label.setFixedHeight(min(max(0, needed), self._caption_cap))
 
     def refresh(self) -> None:
         player = self.player
@@ -207,6 +223,7 @@ class LessonBar(QFrame):
             return
         self.step_label.setText(tr("player.step", n=player.index + 1, total=len(player)))
         self.caption_label.setText(player.step.caption(self.app_state.language))
+        self._fit_caption()
         for name, possible, why in (("previous", player.index > 0, "player.at_first"),
                                     ("next", player.index < len(player) - 1, "player.at_last")):
             self.buttons[name].setEnabled(possible)

@@ -328,9 +328,13 @@ class MainWindow(QMainWindow):
         """Full screen with the stage alone (page list and controls folded away); leaving restores
         the window exactly as it was (maximised or not, same place, page list as it was)."""
         self.presentation_action.setChecked(on)
+        self._on_settings_changed()
         if on:
             if self._before_presentation is None:
                 self._before_presentation = (self.saveGeometry(), self.windowState(), self.sidebar_action.isChecked())
+            screen = self.screen()
+            if screen is not None:  # the scale for this screen now, not again when the window has grown
+                self.state.set_screen_height(screen.geometry().height())
             self._presentation_layout(True)
             self.showFullScreen()
             return

@@ -3,7 +3,7 @@
 Once a stylesheet gives a spin box or a combo box a border, Qt stops drawing its arrows;
 a stylesheet can only bring them back as images (``image: url(...)``), and Qt's box
 model cannot draw a triangle. So the arrows are painted here, in the theme's colours
-and at the zoom's size, saved once as small PNGs in the cache folder (PNG needs no image
+large enough for every zoom, saved once as small PNGs in the cache folder (PNG needs no image
 plugin, which a frozen bundle might lack) and named after their colour and size, so a
 file once written is always right.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPolygonF
@@ -61,9 +62,16 @@ def arrow_file(direction: str, color: str, width: int, height: int, folder: Path
     return path.as_posix()
 
 
-def arrow_rule(selector: str, direction: str, color: str, width: int, height: int) -> str:
-    """``selector { image: url(...); width; height }``, or nothing if the image could not be written."""
-    path = arrow_file(direction, color, width, height)
+#: arrow images are drawn this many times their size at zoom 1: Qt scales a stylesheet image down
+#: to its box (smoothly) but never up, so one image serves every zoom
+IMAGE_SCALE = 4
+
+
+def arrow_rule(selector: str, direction: str, color: str, width: int, height: int,
+               length: Callable[[float], str]) -> str:
+    """``selector { image: url(...); width; height }`` for an arrow ``width`` × ``height`` pixels at
+    zoom 1, its box given in stylesheet lengths by ``length``; nothing if the image could not be written."""
+    path = arrow_file(direction, color, width * IMAGE_SCALE, height * IMAGE_SCALE)
     if path is None:
         return ""
-    return f'{selector} {{ image: url("{path}"); width: {width}px; height: {height}px; }}'
+    return f'{selector} {{ image: url("{path}"); width: {length(width)}; height: {length(height)}; }}'

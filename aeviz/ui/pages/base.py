@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from aeviz.core.viewfile import View
 from aeviz.state.base import PageState, Store
+from aeviz.ui import deferred, themes
 from aeviz.ui.app_state import AppState
 from aeviz.ui.i18n import tr
 from aeviz.ui.widgets import retranslate_reasons
@@ -26,13 +28,16 @@ class Page(QWidget):
 
     #: this page's state (``aeviz.state``); the page is a view bound to it. None: nothing to save.
     store: Store | None = None
+    #: a zoom re-polishes the widgets on screen only (``AppState``): a hidden page re-polishes itself
+    #: (takes the new application font) when it is next shown or drawn
+    polish_when_shown = True
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
         self._bound_texts: list[tuple[Callable[[str], None], str, dict]] = []
         self._scaled_fonts: list[tuple[QWidget, float, bool]] = []
-        self._stale: set[str] = set()  # "scale", "theme": changes a hidden page applies when shown
+        self._stale: set[str] = set()  # "polish", "scale", "theme": changes a hidden page applies when shown
         state.language_changed.connect(self._on_language_changed)
         state.scale_changed.connect(self._on_scale_changed)
         state.theme_changed.connect(self._on_theme_changed)
@@ -121,24 +126,41 @@ class Page(QWidget):
     # A hidden page redraws when it is next shown: entering presentation (or zooming) during a
     # training run then costs the one page on screen, not every page built so far.
     def _on_scale_changed(self, _scale: float) -> None:
+        if not self.isVisible():  # the application re-polished the widgets on screen only
+            self._stale.add("polish")
         self._apply_or_defer("scale", self.rescale)
 
     def _on_theme_changed(self, _theme: str) -> None:
         self._apply_or_defer("theme", self.retheme)
 
     def _apply_or_defer(self, what: str, apply: Callable[[], None]) -> None:
-        if self.isVisible() or self.parentWidget() is None:  # on screen, or a page on its own (tests)
-            apply()
-        else:
+        if self.defers_changes():
             self._stale.add(what)
+        else:
+            apply()
+
+    def defers_changes(self) -> bool:
+        """Hidden in the window, or drawn off screen as a thumbnail: zoom and theme changes wait for
+        ``catch_up``. A page on its own (tests) applies them at once."""
+        if self.isVisible():
+            return False
+        return self.parentWidget() is not None or self.testAttribute(Qt.WA_DontShowOnScreen)
 
     def showEvent(self, event) -> None:
+        self.catch_up()
+        super().showEvent(event)
+
+    def catch_up(self) -> None:
+        """Apply the zoom and theme changes made while this page was hidden (before it shows or is
+        drawn hidden, as a thumbnail)."""
         stale, self._stale = self._stale, set()
+        if "polish" in stale:
+            themes.repolish(self)
         if "scale" in stale:
             self.rescale()
         if "theme" in stale:
             self.retheme()
-        super().showEvent(event)
+        deferred.run_pending(self)
 
     # --- presentation --------------------------------------------------------------------------
     def controls_panel(self) -> QWidget | None:

@@ -54,7 +54,7 @@ add_strings({
     "tconv.partial": {"en": "x({r},{c})·k = {v}·k", "fr": "x({r},{c})·k = {v}·k"},
     "tconv.step": {"en": "Partial {i} / {n}", "fr": "Partielle {i} / {n}"},
     "tconv.step_idle": {"en": "Partial — / {n}", "fr": "Partielle — / {n}"},
-    "tconv.sum_all": {"en": "Sum of all partials, before cropping", "fr": "Somme de toutes les partielles, avant rognage"},
+    "tconv.sum_all": {"en": "Sum of all partials, before cropping", "fr": "Somme des partielles, avant rognage"},
     "tconv.sum_some": {"en": "Running sum: {i} of {n} partials", "fr": "Somme en cours : {i} partielles sur {n}"},
     "tconv.output": {"en": "Output y ({r}×{c})", "fr": "Sortie y ({r}×{c})"},
     "tconv.matrix": {"en": "Cᵀ ({r}×{c})", "fr": "Cᵀ ({r}×{c})"},

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
 
+from aeviz.ui import deferred
 from aeviz.ui.i18n import add_strings, has_key, tr
 from aeviz.ui.numbers import fmt_int
 
@@ -63,12 +64,16 @@ class ArchitectureDrawing(QWidget):
         self.state = state
         self.columns: list[tuple[str, tuple[int, ...]]] = []
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-        state.scale_changed.connect(self._relayout)
+        state.scale_changed.connect(self._scale_relayout)
         state.theme_changed.connect(lambda _t: self.update())
 
     def set_rows(self, rows) -> None:
         self.columns = columns_of(rows)
         self._relayout()
+
+    def _scale_relayout(self, *_args) -> None:
+        if not deferred.until_page_shows(self, "_relayout"):
+            self._relayout()
 
     def _relayout(self, *_args) -> None:
         self.setFixedHeight(self.sizeHint().height())

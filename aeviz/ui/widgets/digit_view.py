@@ -11,6 +11,7 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from aeviz.ui import deferred
 from aeviz.ui.widgets.image_grid import to_uint8
 
 
@@ -23,7 +24,7 @@ class DigitView(QWidget):
         self._qimage: QImage | None = None
         self._caption = ""
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)  # pixels stay square, never squeezed
-        state.scale_changed.connect(self._relayout)
+        state.scale_changed.connect(self._scale_relayout)
         state.theme_changed.connect(lambda _t: self.update())
 
     def set_image(self, image: np.ndarray | None) -> None:
@@ -48,6 +49,10 @@ class DigitView(QWidget):
 
     def _caption_px(self) -> int:
         return round(self.state.font(0.95).pointSizeF() * 2.2) if self._caption else 0
+
+    def _scale_relayout(self, *_args) -> None:
+        if not deferred.until_page_shows(self, "_relayout"):
+            self._relayout()
 
     def _relayout(self, *_args) -> None:
         self.updateGeometry()

@@ -12,6 +12,8 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from aeviz.ui import deferred
+
 
 def to_uint8(images: np.ndarray) -> np.ndarray:
     """(N, H, W) or (N, 1, H, W) floats in [0, 1] (or uint8) → uint8 (N, H, W)."""
@@ -57,7 +59,7 @@ class ImageGrid(QWidget):
         self._captions: list[str] = []
         self._selected: int | None = None
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
-        state.scale_changed.connect(self._relayout)
+        state.scale_changed.connect(self._scale_relayout)
         state.theme_changed.connect(lambda _t: self.update())
 
     def set_images(self, images: np.ndarray, captions: list[str] | None = None) -> None:
@@ -90,6 +92,10 @@ class ImageGrid(QWidget):
 
     def _caption_px(self) -> int:
         return self.state.px(18) if self._captions else 0
+
+    def _scale_relayout(self, *_args) -> None:
+        if not deferred.until_page_shows(self, "_relayout"):
+            self._relayout()
 
     def _relayout(self, *_args) -> None:
         self.updateGeometry()
@@ -126,7 +132,10 @@ class ImageGrid(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._step(event.size().width()) != self._step(event.oldSize().width()):
+        if (self._step(event.size().width()) != self._step(event.oldSize().width())
+                or event.size().height() < self._height(event.size().width())):
+            # The second case: laid out while hidden, from a width it no longer has, the rows were
+            # given too little height (a denoising run's clean row, cut); a set size is not asked again.
             self.updateGeometry()
 
     def cell_rect(self, index: int) -> QRect:

@@ -11,6 +11,7 @@ import re
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 
+from aeviz.ui import deferred
 from aeviz.ui.numbers import localize
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
@@ -40,7 +41,7 @@ class ThemedPlot(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.25)
         self.legend = self.addLegend(offset=(-10, 10))
         state.theme_changed.connect(self._restyle)
-        state.scale_changed.connect(self._restyle)
+        state.scale_changed.connect(self._scale_restyle)
         state.language_changed.connect(self._relabel_ticks)
         self._restyle()
 
@@ -82,6 +83,10 @@ class ThemedPlot(pg.PlotWidget):
         colors = self.state.colors
         item.setSymbolBrush(colors.series[color_index % len(colors.series)])
         item.setSymbolPen(pg.mkPen(colors.plot_bg, width=1))
+
+    def _scale_restyle(self, *_args) -> None:
+        if not deferred.until_page_shows(self, "_restyle"):
+            self._restyle()
 
     def _restyle(self, *_args) -> None:
         colors = self.state.colors

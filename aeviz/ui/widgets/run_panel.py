@@ -17,6 +17,7 @@ import math
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QPushButton, QStyle, QVBoxLayout, QWidget
 
+from aeviz.ui import deferred
 from aeviz.ui.i18n import tr
 from aeviz.ui.numbers import DASH, fmt_int, fmt_percent, fmt_sig
 from aeviz.ui.widgets import Translatable, enable
@@ -88,7 +89,7 @@ class RunPanel(QWidget, Translatable):
         self.set_banner("")
         self.rescale()
         self.retheme()
-        state.scale_changed.connect(self.rescale)
+        state.scale_changed.connect(self._scale_rescale)
         state.theme_changed.connect(self.retheme)
 
     def set_compact(self, on: bool) -> None:
@@ -156,6 +157,10 @@ class RunPanel(QWidget, Translatable):
     def retranslate(self) -> None:
         super().retranslate()
         self.start_button.setText(tr(self._start_key))
+
+    def _scale_rescale(self, *_args) -> None:
+        if not deferred.until_page_shows(self, "rescale"):
+            self.rescale()
 
     def rescale(self, *_args) -> None:
         for w, rel, bold in ((self.start_button, 1.05, True), (self.pause_button, 1.0, False),

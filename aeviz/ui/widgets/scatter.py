@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
+from aeviz.ui import deferred
 from aeviz.ui.widgets.plots import ThemedPlot
 
 # Paul Tol's muted colours complete Okabe–Ito beyond its 8 hues (MNIST has 10 classes).
@@ -194,7 +195,7 @@ class LatentScatter(ThemedPlot):
         self.getPlotItem().vb.sigRangeChangedManually.connect(self._on_range_edited)
         self.getPlotItem().autoBtn.clicked.connect(lambda: self.range_edited.emit(None))
         state.theme_changed.connect(self._restyle_points)
-        state.scale_changed.connect(self._restyle_points)
+        state.scale_changed.connect(self._scale_restyle_points)
 
     def sizeHint(self) -> QSize:
         """Modest: the map takes the room its layout stretches it to. A larger hint (pyqtgraph asks
@@ -382,6 +383,10 @@ class LatentScatter(ThemedPlot):
         width = QFontMetrics(QFont(self.state.font(0.9))).horizontalAdvance("\u221200.0")
         axis.setStyle(autoExpandTextSpace=False, autoReduceTextSpace=False, tickTextWidth=width)
 
+    def _scale_restyle_points(self, *_args) -> None:
+        if not deferred.until_page_shows(self, "_restyle_points"):
+            self._restyle_points()
+
     def _restyle_points(self, *_args) -> None:
         self._fix_tick_space()
         colors = self.state.colors
@@ -403,7 +408,7 @@ class ClassLegend(QWidget):
         self._layout = QGridLayout(self)  # two rows of five: fits a narrow column at zoom 2
         self._layout.setContentsMargins(0, 0, 0, 0)
         state.theme_changed.connect(self._recolor)
-        state.scale_changed.connect(self._recolor)
+        state.scale_changed.connect(self._scale_recolor)
 
     def set_classes(self, names: list[str], visible=None) -> None:
         for box in self.boxes:
@@ -424,6 +429,10 @@ class ClassLegend(QWidget):
         box = self.sender()
         if box in self.boxes:
             self.toggled.emit(self.boxes.index(box), on)
+
+    def _scale_recolor(self, *_args) -> None:
+        if not deferred.until_page_shows(self, "_recolor"):
+            self._recolor()
 
     def _recolor(self, *_args) -> None:
         colors = class_colors(self.state, len(self.boxes))
