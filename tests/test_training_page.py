@@ -191,6 +191,17 @@ def test_screenshot_state_shows_a_trained_model(page):
     assert "mlp_latent2" in page.panel.status.text()
 
 
+def test_reading_now_replaces_the_read_in_flight(page, qtbot):
+    """A screenshot reads the data at once: the page is not "loading" afterwards, even though the
+    read it replaced has not reported its end yet (the status said "Loading the data…")."""
+    spec = page.store.value.data_spec()
+    page.run.load_data(spec)
+    assert page.run.loading()
+    assert page.run.load_now(spec) is not None and not page.run.loading()
+    qtbot.wait(200)
+    assert not page.run.loading()
+
+
 def test_user_data_failure_reverts_to_mnist(qtbot, page, tmp_path):
     page.store.set(source="folder", data_path=str(tmp_path))  # an empty folder: no image
     qtbot.waitUntil(lambda: page.panel.message.isVisibleTo(page), timeout=5000)

@@ -85,6 +85,28 @@ def test_task_slot_replace_forgets_the_old_jobs_late_signals(qtbot):
     assert results == [7]
 
 
+def test_task_slot_abandon_frees_the_slot_at_once_and_drops_what_is_queued(qtbot):
+    from aeviz.ui.workers import TaskSlot
+
+    slot = TaskSlot()
+    results, finished = [], []
+    slot.result.connect(results.append)
+    slot.finished.connect(lambda: finished.append(True))
+    done = threading.Event()
+
+    def quick():
+        done.set()
+        return "stale"
+
+    slot.start(quick)
+    assert done.wait(5)
+    time.sleep(0.05)  # the result is queued for the GUI thread, not handled yet
+    assert slot.abandon(2000) and not slot.busy
+    assert slot.start(lambda: "fresh")
+    qtbot.waitUntil(lambda: not slot.busy and not running_tasks(), timeout=5000)
+    assert results == ["fresh"] and finished == [True]
+
+
 def test_the_probe_sees_a_widget_touched_from_a_worker(qtbot, widget_calls_off_gui_thread):
     from PySide6.QtWidgets import QLabel
 

@@ -161,8 +161,8 @@ class TrainRun(QObject):
     def load_now(self, spec) -> TrainingData:
         """Read ``spec`` on the calling thread, dropping any read in flight (screenshots only)."""
         self._next_spec = None
-        self.load_slot.cancel()
-        self.load_slot.stop(60000)
+        self.load_slot.abandon(60000)
+        self._reading = False
         return load_training_data(spec)
 
     def loading(self) -> bool:

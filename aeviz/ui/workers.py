@@ -208,6 +208,16 @@ class TaskSlot(QObject):
         """Cancel and wait; True if the job ended in time."""
         return self._task is None or self._task.stop(timeout_ms)
 
+    def abandon(self, timeout_ms: int = 1000) -> bool:
+        """Cancel and wait, then forget the job at once: its signals still queued are dropped (no late
+        result, no ``finished``) and the slot is free for the next start; True if the job ended in time."""
+        if self._task is None:
+            return True
+        ended = self._task.stop(timeout_ms)
+        self._task = None
+        self.busy_changed.emit(False)
+        return ended
+
     def _forward(self, task: Task, signal, *args) -> None:
         if task is self._task:
             signal.emit(*args)
