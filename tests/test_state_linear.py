@@ -49,13 +49,30 @@ def test_k_range_follows_the_data():
     assert max_k("matrix", DEFAULT_X) == 3 and max_k("mnist", DEFAULT_X) == 64
     assert max_k("matrix", ((1, 2, 3),)) == 1
     LinearState(source="mnist", k=64)   # valid on MNIST
-    assert total_steps("mnist", 10000) == 3 * 40 and total_steps("mnist", 1000) == 3 * 4
+    assert total_steps("mnist", 10000) == 10 * 40 and total_steps("mnist", 1000) == 10 * 4
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_presets_are_valid_and_survive_json(name):
     value = PRESETS[name]()
     assert LinearState.from_dict(json.loads(json.dumps(value.to_dict()))) == value
+
+
+def test_the_mnist_preset_fit_finds_the_pca_subspace():
+    """What the course says and the lesson step's caption repeats: minimising ‖X − U·Vᵀ‖ on MNIST
+    reaches PCA's floor and its subspace (every principal angle small), checked with numpy's SVD."""
+    from aeviz.core.linear import mnist_matrix
+
+    value = PRESETS["linear"]()
+    x = mnist_matrix(value.n)
+    last = list(fit_reports(value, x, None))[-1]
+    centred = x - x.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred.astype(np.float64), full_matrices=False)
+    floor = float((s[value.k:] ** 2).sum() / x.size)
+    assert last.done and last.loss <= 1.03 * floor
+    learnt, _ = np.linalg.qr(last.vt.T)                       # the decoder's k directions
+    cosines = np.linalg.svd(learnt.T @ vt[:value.k].T, compute_uv=False)
+    assert np.degrees(np.arccos(np.clip(cosines, -1, 1))).max() < 10
 
 
 def test_linear_preset_is_the_mnist_demonstration():

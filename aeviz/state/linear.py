@@ -17,7 +17,7 @@ from aeviz.state.base import PageState, StateError, check_choice, check_grid, ch
 from aeviz.state.run import RunPhase, advance
 
 __all__ = ["LinearState", "PRESETS", "DEFAULT_X", "MNIST_SIZES", "MATRIX_MAX", "MNIST_MAX_K", "MATRIX_STEPS",
-           "MNIST_EPOCHS", "MNIST_BATCH", "total_steps", "report_every", "max_k", "clamp_k", "fit_inputs",
+           "MNIST_EPOCHS", "MNIST_BATCH", "MNIST_LR", "total_steps", "REPORT_EVERY", "max_k", "clamp_k", "fit_inputs",
            "fit_reports"]
 
 DEFAULT_X = ((4, 2, 3, 1), (2, 1, 2, 0), (6, 3, 5, 2), (1, 0, 1, 1), (5, 3, 4, 1), (3, 2, 2, 2))
@@ -27,19 +27,20 @@ MATRIX_MAX = (8, 6)
 MATRIX_LIMIT = 1e6
 MNIST_MAX_K = 64
 MATRIX_STEPS = 600
-MNIST_EPOCHS = 3
+#: Ten epochs at Adam 0.01 bring every principal angle under ~5° at k = 16 on 10,000 images (3.6 s of
+#: CPU): the page then shows what the course says, the fit finds PCA's subspace. Three epochs at 0.003
+#: left the largest angle at 80° while the loss was near the floor.
+MNIST_EPOCHS = 10
 MNIST_BATCH = 256
+MNIST_LR = 0.01
+#: steps between two points of the curves (fixed, so a replay draws the same points as the run did)
+REPORT_EVERY = 10
 MAX_SEED = 2 ** 31 - 1
 
 
 def total_steps(source: str, n: int) -> int:
-    """Steps of one fit: full-batch steps on the small matrix, three epochs of mini-batches on MNIST."""
+    """Steps of one fit: full-batch steps on the small matrix, ``MNIST_EPOCHS`` epochs of mini-batches on MNIST."""
     return MATRIX_STEPS if source == "matrix" else MNIST_EPOCHS * math.ceil(n / MNIST_BATCH)
-
-
-def report_every(source: str) -> int:
-    """Steps between two points of the curves (fixed, so a replay draws the same points)."""
-    return 10 if source == "matrix" else 4
 
 
 def max_k(source: str, matrix: tuple) -> int:
@@ -103,8 +104,9 @@ def fit_reports(value: LinearState, x, spec, until: int | None = None):
     """
     mnist = value.source == "mnist"
     reports = fit_linear_autoencoder(x, value.k, spec, steps=value.total_steps,
-                                     batch_size=MNIST_BATCH if mnist else None, seed=value.fit_seed,
-                                     report_every_steps=report_every(value.source), report_every_s=0.0,
+                                     batch_size=MNIST_BATCH if mnist else None, lr=MNIST_LR if mnist else None,
+                                     seed=value.fit_seed,
+                                     report_every_steps=REPORT_EVERY, report_every_s=0.0,
                                      with_factors=not mnist, num_threads=None if mnist else 1)
     for report in reports:
         yield report
