@@ -98,6 +98,16 @@ def test_losses_and_weights_equal_a_plain_torch_loop(small):
         assert torch.equal(mine, theirs)
 
 
+def test_validation_loss_is_the_mean_over_every_image_whatever_the_batches(small):
+    """600 images are 256 + 256 + 88: the short last batch weighs by its size (oracle: one torch pass)."""
+    model = build_model(ModelConfig("mlp", 2, hidden=(32,)), seed=0)
+    trainer = Trainer(model, small, TrainConfig(epochs=1, num_threads=1), val_data=small)
+    x = torch.from_numpy(small.images.astype(np.float32) / np.float32(255)).reshape(-1, 1, 28, 28)
+    with torch.no_grad():
+        expected = torch.nn.functional.mse_loss(model(x), x).item()
+    assert len(small) % 256 and trainer.evaluate() == pytest.approx(expected, rel=1e-5)
+
+
 def test_snapshots_and_previews_follow_the_requested_period_in_simulated_time(small, val, monkeypatch):
     """Each step takes 1/64 s of a fake clock: a period of 10/64 s gives a snapshot with reconstructions
     every 10 steps (not one per step, whatever the real speed), and none once nobody wants them."""
