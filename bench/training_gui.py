@@ -16,7 +16,9 @@ Each rep measures, in this order and in this one process, for the MLP autoencode
 3. the real training page, shown offscreen at 1440×900, training live with its curves,
    reconstructions and progress bar (wall clock between the first and the last snapshot
    the GUI receives), while a 10 ms precise QTimer records how late it fires;
-4. the plain loop again.
+4. the plain loop again;
+5. the headless Trainer and the plain loop again, taking turns at each of the Trainer's
+   snapshots (same steps on each side): the ratio least disturbed by a changing load.
 
 The reference of a rep is the mean of its two plain loops, so a machine that gets busier or
 quieter during the rep shows as a gap between them (printed). The summary gives min / median /
@@ -104,6 +106,59 @@ def headless_trainer(data, config) -> tuple[float, float]:
     (t0, c0, s0), (t1, c1, s1) = marks[0], marks[-1]
     samples = (s1 - s0) * BATCH
     return samples / (t1 - t0), 1e6 * (c1 - c0) / samples
+
+
+def interleaved(data, config, x, threads: int) -> tuple[float, float]:
+    """The headless Trainer and the plain loop taking turns at each of the Trainer's snapshots
+    (~0.15 s): after each stretch of Trainer steps the plain loop does as many steps, so both
+    see the same load to within a fraction of a second. Returns (plain / Trainer) for wall time
+    and for process CPU time over the whole run (its snapshots, previews, copies and validations
+    included)."""
+    import torch
+
+    from aeviz.core.models import ModelConfig, build_model
+    from aeviz.core.session import noisy_preview, with_model_copies
+    from aeviz.core.training import Trainer
+    from aeviz.ui.train_run import COPY_EVERY_S
+
+    plain_model = build_model(ModelConfig("mlp", 2, hidden=(256, 64)), seed=0)
+    opt = torch.optim.Adam(plain_model.parameters(), lr=1e-3, fused=True)
+    gen = torch.Generator().manual_seed(0)
+    n, where = x.shape[0], {"perm": None, "pos": 0}
+
+    def plain_steps(count: int) -> None:
+        for _ in range(count):
+            if where["perm"] is None or where["pos"] >= n:
+                where["perm"], where["pos"] = torch.randperm(n, generator=gen), 0
+            xb = x[where["perm"][where["pos"]:where["pos"] + BATCH]]
+            where["pos"] += BATCH
+            loss = plain_model.loss(xb, xb, "mse")
+            loss.item()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+
+    model = build_model(ModelConfig("mlp", 2, hidden=(256, 64)), seed=config.seed)
+    trainer = Trainer(model, data.train, config, val_data=data.val,
+                      preview_images=noisy_preview(data.preview, config.noise, config.seed))
+    torch.set_num_threads(threads)
+    snapshots = with_model_copies(trainer.run(), model, COPY_EVERY_S)
+    wall = {"trainer": 0.0, "plain": 0.0}
+    cpu = {"trainer": 0.0, "plain": 0.0}
+    done_steps = 0
+    while True:
+        w, c = time.perf_counter(), time.process_time()
+        item = next(snapshots, None)
+        wall["trainer"] += time.perf_counter() - w
+        cpu["trainer"] += time.process_time() - c
+        if item is None:
+            break
+        steps, done_steps = item[0].step - done_steps, item[0].step
+        w, c = time.perf_counter(), time.process_time()
+        plain_steps(steps)
+        wall["plain"] += time.perf_counter() - w
+        cpu["plain"] += time.process_time() - c
+    return wall["plain"] / wall["trainer"], cpu["plain"] / cpu["trainer"]
 
 
 class Lateness:
@@ -240,13 +295,15 @@ def main(argv=None) -> int:
         headless, cpu_headless = headless_trainer(data, config)
         gui = gui_run(app, page, state)
         after, cpu_after = plain_loop(x, args.epochs, threads)
+        turns_wall, turns_cpu = interleaved(data, config, x, threads)
         reference, cpu_plain = (before + after) / 2, (cpu_before + cpu_after) / 2
         late = np.asarray(gui["late"])
         row = {"headless": headless / reference, "gui": gui["rate"] / reference, "p50": np.percentile(late, 50),
                "p99": np.percentile(late, 99), "max": late.max(), "recon": gui["recon_per_s"],
                "curves": gui["curves_per_s"], "gui_cpu": gui["gui_cpu"], "load": (load + os.getloadavg()[0]) / 2,
                "cpu_headless": cpu_plain / cpu_headless, "cpu_gui_training": cpu_plain / gui["cpu_training"],
-               "cpu_gui_total": cpu_plain / (gui["cpu_training"] + gui["cpu_gui_thread"])}
+               "cpu_gui_total": cpu_plain / (gui["cpu_training"] + gui["cpu_gui_thread"]),
+               "turns_wall": turns_wall, "turns_cpu": turns_cpu}
         rows.append(row)
         print(f"rep {rep}: plain {before:,.0f} → {after:,.0f} samples/s (before → after the GUI run); "
               f"headless Trainer {headless:,.0f} ({row['headless']:.3f}×); GUI {gui['rate']:,.0f} over "
@@ -256,7 +313,9 @@ def main(argv=None) -> int:
               f"validation loss {gui['val_loss']:.4f}; load average {os.getloadavg()[0]:.2f}\n"
               f"       CPU ms per 1000 samples: plain {cpu_before:.1f} → {cpu_after:.1f}; headless {cpu_headless:.1f} "
               f"({row['cpu_headless']:.3f}×); GUI run: training {gui['cpu_training']:.1f} ({row['cpu_gui_training']:.3f}×) "
-              f"+ GUI thread {gui['cpu_gui_thread']:.1f} (total {row['cpu_gui_total']:.3f}×)", flush=True)
+              f"+ GUI thread {gui['cpu_gui_thread']:.1f} (total {row['cpu_gui_total']:.3f}×)\n"
+              f"       headless Trainer and plain loop taking turns every snapshot: {turns_wall:.3f}× in wall time, "
+              f"{turns_cpu:.3f}× in CPU time", flush=True)
     print(f"\n{'over ' + str(len(rows)) + ' reps':<28} {'min':>8} {'median':>8} {'max':>8}")
     print(summary("headless / plain (>= 0.97)", [r["headless"] for r in rows]))
     print(summary("GUI / plain (>= 0.95)", [r["gui"] for r in rows]))
@@ -269,6 +328,8 @@ def main(argv=None) -> int:
     print(summary("CPU: plain / headless", [r["cpu_headless"] for r in rows]))
     print(summary("CPU: plain / GUI training", [r["cpu_gui_training"] for r in rows]))
     print(summary("CPU: plain / GUI total", [r["cpu_gui_total"] for r in rows]))
+    print(summary("turns: headless / plain wall", [r["turns_wall"] for r in rows]))
+    print(summary("turns: headless / plain CPU", [r["turns_cpu"] for r in rows]))
     print(summary("load average (1 min)", [r["load"] for r in rows]))
     page.grab().save(os.environ.get("AEVIZ_BENCH_PNG", "/tmp/aeviz-training-gui.png"))
     page.shutdown()
