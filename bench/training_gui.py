@@ -16,13 +16,24 @@ Each rep measures, in this order and in this one process, for the MLP autoencode
 3. the real training page, shown offscreen at 1440×900, training live with its curves,
    reconstructions and progress bar (wall clock between the first and the last snapshot
    the GUI receives), while a 10 ms precise QTimer records how late it fires;
-4. the plain loop again.
+4. the plain loop again;
+5. the headless Trainer and the plain loop again, taking turns at each of the Trainer's
+   snapshots (same steps on each side): the ratio least disturbed by a changing load.
 
 The reference of a rep is the mean of its two plain loops, so a machine that gets busier or
 quieter during the rep shows as a gap between them (printed). The summary gives min / median /
 max over the reps of headless / plain and GUI / plain (targets ≥ 0.97 and ≥ 0.95), the
 lateness p50 / p99 / max (target p99 ≤ 30 ms) and how often the reconstructions and the
 curves were really redrawn (targets ≥ 5/s and ≥ 1/s).
+
+On a shared machine the wall-clock ratios move with whatever else runs, so each rep also
+prints CPU milliseconds per 1000 training samples (``time.process_time``: every thread of this
+process, torch's OpenMP threads included) over the same window as its samples/s: the plain loop,
+the headless Trainer, and the GUI run split into the GUI thread (``time.thread_time`` there) and
+the rest (the training thread and its OpenMP threads). The CPU ratios plain / headless and
+plain / GUI-training say how much work the Trainer and the live page add to each training
+sample whatever the load; plain / GUI-total also charges the drawing, which a second core
+absorbs when one is free.
 
 The thread count is applied the way the app applies it: ``OMP_WAIT_POLICY`` from
 :func:`aeviz.core.threads.configure_openmp` before torch is imported (``--wait-policy`` overrides).
@@ -53,8 +64,8 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
-def plain_loop(x, epochs: int, threads: int) -> float:
-    """The reference: the same model, optimizer and steps, nothing else (samples/s)."""
+def plain_loop(x, epochs: int, threads: int) -> tuple[float, float]:
+    """The reference: the same model, optimizer and steps, nothing else (samples/s, CPU ms per 1000 samples)."""
     import torch
 
     from aeviz.core.models import ModelConfig, build_model
@@ -64,7 +75,7 @@ def plain_loop(x, epochs: int, threads: int) -> float:
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, fused=True)
     gen = torch.Generator().manual_seed(0)
     n = x.shape[0]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(epochs):
         perm = torch.randperm(n, generator=gen)
         for pos in range(0, n, BATCH):
@@ -74,13 +85,14 @@ def plain_loop(x, epochs: int, threads: int) -> float:
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert value == value
-    return epochs * n / elapsed
+    return epochs * n / elapsed, 1e6 * cpu / (epochs * n)
 
 
-def headless_trainer(data, config) -> float:
-    """The core Trainer as the page drives it, timed like the GUI run (first to last snapshot)."""
+def headless_trainer(data, config) -> tuple[float, float]:
+    """The core Trainer as the page drives it, timed like the GUI run (first to last snapshot):
+    samples/s and CPU ms per 1000 samples."""
     from aeviz.core.models import ModelConfig, build_model
     from aeviz.core.session import noisy_preview, with_model_copies
     from aeviz.core.training import Trainer
@@ -89,9 +101,64 @@ def headless_trainer(data, config) -> float:
     model = build_model(ModelConfig("mlp", 2, hidden=(256, 64)), seed=config.seed)
     trainer = Trainer(model, data.train, config, val_data=data.val,
                       preview_images=noisy_preview(data.preview, config.noise, config.seed))
-    marks = [(time.perf_counter(), snap.step) for snap, _copy in with_model_copies(trainer.run(), model, COPY_EVERY_S)]
-    (t0, s0), (t1, s1) = marks[0], marks[-1]
-    return (s1 - s0) * BATCH / (t1 - t0)
+    marks = [(time.perf_counter(), time.process_time(), snap.step)
+             for snap, _copy in with_model_copies(trainer.run(), model, COPY_EVERY_S)]
+    (t0, c0, s0), (t1, c1, s1) = marks[0], marks[-1]
+    samples = (s1 - s0) * BATCH
+    return samples / (t1 - t0), 1e6 * (c1 - c0) / samples
+
+
+def interleaved(data, config, x, threads: int) -> tuple[float, float]:
+    """The headless Trainer and the plain loop taking turns at each of the Trainer's snapshots
+    (~0.15 s): after each stretch of Trainer steps the plain loop does as many steps, so both
+    see the same load to within a fraction of a second. Returns (plain / Trainer) for wall time
+    and for process CPU time over the whole run (its snapshots, previews, copies and validations
+    included)."""
+    import torch
+
+    from aeviz.core.models import ModelConfig, build_model
+    from aeviz.core.session import noisy_preview, with_model_copies
+    from aeviz.core.training import Trainer
+    from aeviz.ui.train_run import COPY_EVERY_S
+
+    plain_model = build_model(ModelConfig("mlp", 2, hidden=(256, 64)), seed=0)
+    opt = torch.optim.Adam(plain_model.parameters(), lr=1e-3, fused=True)
+    gen = torch.Generator().manual_seed(0)
+    n, where = x.shape[0], {"perm": None, "pos": 0}
+
+    def plain_steps(count: int) -> None:
+        for _ in range(count):
+            if where["perm"] is None or where["pos"] >= n:
+                where["perm"], where["pos"] = torch.randperm(n, generator=gen), 0
+            xb = x[where["perm"][where["pos"]:where["pos"] + BATCH]]
+            where["pos"] += BATCH
+            loss = plain_model.loss(xb, xb, "mse")
+            loss.item()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+
+    model = build_model(ModelConfig("mlp", 2, hidden=(256, 64)), seed=config.seed)
+    trainer = Trainer(model, data.train, config, val_data=data.val,
+                      preview_images=noisy_preview(data.preview, config.noise, config.seed))
+    torch.set_num_threads(threads)
+    snapshots = with_model_copies(trainer.run(), model, COPY_EVERY_S)
+    wall = {"trainer": 0.0, "plain": 0.0}
+    cpu = {"trainer": 0.0, "plain": 0.0}
+    done_steps = 0
+    while True:
+        w, c = time.perf_counter(), time.process_time()
+        item = next(snapshots, None)
+        wall["trainer"] += time.perf_counter() - w
+        cpu["trainer"] += time.process_time() - c
+        if item is None:
+            break
+        steps, done_steps = item[0].step - done_steps, item[0].step
+        w, c = time.perf_counter(), time.process_time()
+        plain_steps(steps)
+        wall["plain"] += time.perf_counter() - w
+        cpu["plain"] += time.process_time() - c
+    return wall["plain"] / wall["trainer"], cpu["plain"] / cpu["trainer"]
 
 
 class Lateness:
@@ -139,13 +206,13 @@ def gui_run(app, page, state) -> dict:
     from PySide6.QtCore import QEventLoop
 
     page.on_reset()
-    marks: list[tuple[float, int]] = []
+    marks: list[tuple[float, float, float, int]] = []  # wall, process CPU, GUI thread CPU, step
     recon = Counter(page.previews, "set_output")
     curves = Counter(page.curves.train_line, "setData")
     published = [0]
 
     def mark(snap):  # TrainRun emits on the GUI thread
-        marks.append((time.perf_counter(), snap.step))
+        marks.append((time.perf_counter(), time.process_time(), time.thread_time(), snap.step))
 
     def count_published():
         published[0] += 1
@@ -156,19 +223,18 @@ def gui_run(app, page, state) -> dict:
     loop = QEventLoop()
     page.run.ended.connect(loop.quit)
     late.start()
-    cpu = time.thread_time()
     page.on_start()
     loop.exec()
-    cpu = time.thread_time() - cpu
     late.stop()
     page.run.snapshot.disconnect(mark)
     page.run.ended.disconnect(loop.quit)
     state.models.live_model_changed.disconnect(count_published)
-    (t0, s0), (t1, s1) = marks[0], marks[-1]
-    seconds = t1 - t0
-    return {"rate": (s1 - s0) * BATCH / seconds, "seconds": seconds, "snapshots": len(marks),
+    (t0, p0, g0, s0), (t1, p1, g1, s1) = marks[0], marks[-1]
+    seconds, samples, gui_cpu = t1 - t0, (s1 - s0) * BATCH, g1 - g0
+    return {"rate": samples / seconds, "seconds": seconds, "snapshots": len(marks),
             "late": late.late, "recon_per_s": recon.n / seconds, "curves_per_s": curves.n / seconds,
-            "published": published[0], "gui_cpu": cpu / seconds, "val_loss": page.history[-1]["val_loss"]}
+            "published": published[0], "gui_cpu": gui_cpu / seconds, "val_loss": page.history[-1]["val_loss"],
+            "cpu_gui_thread": 1e6 * gui_cpu / samples, "cpu_training": 1e6 * (p1 - p0 - gui_cpu) / samples}
 
 
 def summary(name: str, values) -> str:
@@ -224,22 +290,32 @@ def main(argv=None) -> int:
     plain_loop(x[:128 * 50], 1, threads)  # warm-up: imports the optimizer machinery
     rows = []
     for rep in range(1, args.reps + 1):
-        before = plain_loop(x, args.epochs, threads)
-        headless = headless_trainer(data, config)
+        load = os.getloadavg()[0]
+        before, cpu_before = plain_loop(x, args.epochs, threads)
+        headless, cpu_headless = headless_trainer(data, config)
         gui = gui_run(app, page, state)
-        after = plain_loop(x, args.epochs, threads)
-        reference = (before + after) / 2
+        after, cpu_after = plain_loop(x, args.epochs, threads)
+        turns_wall, turns_cpu = interleaved(data, config, x, threads)
+        reference, cpu_plain = (before + after) / 2, (cpu_before + cpu_after) / 2
         late = np.asarray(gui["late"])
         row = {"headless": headless / reference, "gui": gui["rate"] / reference, "p50": np.percentile(late, 50),
                "p99": np.percentile(late, 99), "max": late.max(), "recon": gui["recon_per_s"],
-               "curves": gui["curves_per_s"], "gui_cpu": gui["gui_cpu"]}
+               "curves": gui["curves_per_s"], "gui_cpu": gui["gui_cpu"], "load": (load + os.getloadavg()[0]) / 2,
+               "cpu_headless": cpu_plain / cpu_headless, "cpu_gui_training": cpu_plain / gui["cpu_training"],
+               "cpu_gui_total": cpu_plain / (gui["cpu_training"] + gui["cpu_gui_thread"]),
+               "turns_wall": turns_wall, "turns_cpu": turns_cpu}
         rows.append(row)
         print(f"rep {rep}: plain {before:,.0f} → {after:,.0f} samples/s (before → after the GUI run); "
               f"headless Trainer {headless:,.0f} ({row['headless']:.3f}×); GUI {gui['rate']:,.0f} over "
               f"{gui['seconds']:.1f} s ({row['gui']:.3f}×); lateness p50 {row['p50']:.1f} / p99 {row['p99']:.1f} / "
               f"max {row['max']:.1f} ms; {row['recon']:.1f} reconstructions/s, {row['curves']:.2f} curve redraws/s, "
               f"GUI thread busy {100 * gui['gui_cpu']:.1f} % of the run; {gui['snapshots']} snapshots, {gui['published']} live models published; "
-              f"validation loss {gui['val_loss']:.4f}; load average {os.getloadavg()[0]:.2f}", flush=True)
+              f"validation loss {gui['val_loss']:.4f}; load average {os.getloadavg()[0]:.2f}\n"
+              f"       CPU ms per 1000 samples: plain {cpu_before:.1f} → {cpu_after:.1f}; headless {cpu_headless:.1f} "
+              f"({row['cpu_headless']:.3f}×); GUI run: training {gui['cpu_training']:.1f} ({row['cpu_gui_training']:.3f}×) "
+              f"+ GUI thread {gui['cpu_gui_thread']:.1f} (total {row['cpu_gui_total']:.3f}×)\n"
+              f"       headless Trainer and plain loop taking turns every snapshot: {turns_wall:.3f}× in wall time, "
+              f"{turns_cpu:.3f}× in CPU time", flush=True)
     print(f"\n{'over ' + str(len(rows)) + ' reps':<28} {'min':>8} {'median':>8} {'max':>8}")
     print(summary("headless / plain (>= 0.97)", [r["headless"] for r in rows]))
     print(summary("GUI / plain (>= 0.95)", [r["gui"] for r in rows]))
@@ -249,6 +325,12 @@ def main(argv=None) -> int:
     print(summary("reconstructions/s (>= 5)", [r["recon"] for r in rows]))
     print(summary("curve redraws/s (>= 1)", [r["curves"] for r in rows]))
     print(summary("GUI thread CPU (% of run)", [100 * r["gui_cpu"] for r in rows]))
+    print(summary("CPU: plain / headless", [r["cpu_headless"] for r in rows]))
+    print(summary("CPU: plain / GUI training", [r["cpu_gui_training"] for r in rows]))
+    print(summary("CPU: plain / GUI total", [r["cpu_gui_total"] for r in rows]))
+    print(summary("turns: headless / plain wall", [r["turns_wall"] for r in rows]))
+    print(summary("turns: headless / plain CPU", [r["turns_cpu"] for r in rows]))
+    print(summary("load average (1 min)", [r["load"] for r in rows]))
     page.grab().save(os.environ.get("AEVIZ_BENCH_PNG", "/tmp/aeviz-training-gui.png"))
     page.shutdown()
     page.close()

@@ -65,6 +65,80 @@ def test_snapshots_and_history(small, val):
     assert run_all(trainer)[-1].step == 18
 
 
+def test_losses_and_weights_equal_a_plain_torch_loop(small):
+    """The Trainer adds nothing to what it trains: the same permutations, batches and Adam steps as a
+    loop written here with torch alone, so the same losses at every step and the same weights."""
+    seed, config = 3, ModelConfig("mlp", 2, hidden=(32,))
+    cfg = TrainConfig(epochs=2, batch_size=64, seed=seed, num_threads=1, snapshot_every_steps=1, snapshot_every_s=1e9)
+    model = build_model(config, seed=seed)
+    snaps = run_all(Trainer(model, small, cfg))
+
+    oracle = build_model(config, seed=seed)
+    opt = torch.optim.Adam(oracle.parameters(), lr=cfg.lr, fused=True)
+    x = torch.from_numpy(small.images.astype(np.float32) / np.float32(255)).reshape(-1, 1, 28, 28)
+    shuffle = torch.Generator().manual_seed(seed)
+    steps, epoch_means = [], []
+    for _epoch in range(cfg.epochs):
+        perm, total = torch.randperm(len(x), generator=shuffle), 0.0
+        for pos in range(0, len(x), cfg.batch_size):
+            xb = x[perm[pos:pos + cfg.batch_size]]
+            loss = torch.nn.functional.mse_loss(oracle(xb), xb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            steps.append(loss.item())
+            total += loss.item() * len(xb)
+        epoch_means.append(total / len(x))
+
+    per_step = [s for s in snaps if not s.epoch_end]  # one step each; an epoch's last step is in its mean
+    assert len(per_step) == len(steps) - cfg.epochs == 18
+    assert [s.train_loss for s in per_step] == pytest.approx([v for i, v in enumerate(steps) if (i + 1) % 10], rel=1e-12)
+    assert [s.train_loss for s in snaps if s.epoch_end] == pytest.approx(epoch_means, rel=1e-12)
+    for mine, theirs in zip(model.parameters(), oracle.parameters()):
+        assert torch.equal(mine, theirs)
+
+
+def test_validation_loss_is_the_mean_over_every_image_whatever_the_batches(small):
+    """600 images are 256 + 256 + 88: the short last batch weighs by its size (oracle: one torch pass)."""
+    model = build_model(ModelConfig("mlp", 2, hidden=(32,)), seed=0)
+    trainer = Trainer(model, small, TrainConfig(epochs=1, num_threads=1), val_data=small)
+    x = torch.from_numpy(small.images.astype(np.float32) / np.float32(255)).reshape(-1, 1, 28, 28)
+    with torch.no_grad():
+        expected = torch.nn.functional.mse_loss(model(x), x).item()
+    assert len(small) % 256 and trainer.evaluate() == pytest.approx(expected, rel=1e-5)
+
+
+def test_snapshots_and_previews_follow_the_requested_period_in_simulated_time(small, val, monkeypatch):
+    """Each step takes 1/64 s of a fake clock: a period of 10/64 s gives a snapshot with reconstructions
+    every 10 steps (not one per step, whatever the real speed), and none once nobody wants them."""
+    import types
+
+    import aeviz.core.training as training
+
+    clock = [0.0]
+    monkeypatch.setattr(training, "time", types.SimpleNamespace(perf_counter=lambda: clock[0]))
+    model = build_model(ModelConfig("mlp", 2, hidden=(16,)), seed=0)
+    real_loss = model.loss
+
+    def one_step_of_simulated_time(*args, **kwargs):
+        clock[0] += 1 / 64
+        return real_loss(*args, **kwargs)
+
+    model.loss = one_step_of_simulated_time
+    trainer = Trainer(model, small, TrainConfig(epochs=1, batch_size=10, num_threads=1, snapshot_every_s=10 / 64),
+                      preview_images=val.images[:5])
+    snaps = []
+    for snap in trainer.run():
+        snaps.append(snap)
+        if snap.step == 30:
+            trainer.previews_wanted = False  # the page was hidden
+    assert [s.step for s in snaps] == [10, 20, 30, 40, 50, 60]
+    assert [s.preview is not None for s in snaps] == [True, True, True, False, False, False]
+    assert snaps[0].preview.shape == (5, 28, 28)
+    assert snaps[0].samples_per_s == pytest.approx(10 * 10 / (10 / 64))  # 640 simulated samples/s
+    assert snaps[-1].epoch_end and snaps[-1].elapsed == pytest.approx(60 / 64)
+
+
 def test_request_stop_and_resume_equals_uninterrupted(small):
     cfg = TrainConfig(epochs=2, batch_size=50, num_threads=1, snapshot_every_steps=1, snapshot_every_s=1e9)
 

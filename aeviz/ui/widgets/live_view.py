@@ -74,6 +74,10 @@ class LossCurves(QWidget, Translatable):
         for item in (self.train_line, self.val_line):
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="mean")
+        # The live curve as separate segments (drawLines), not one stroked path: a noisy antialiased
+        # path of 1,500 points took 24 ms to paint on the GUI thread, its segments 7 ms; the joints
+        # of an opaque line look the same. (The dashed validation line needs one path for its dashes.)
+        self.train_line.curve.setSegmentedLineMode("on")
         self.log = QCheckBox()
         self.bind(self.log.setText, "live.log")
         self.log.toggled.connect(self._on_log)
