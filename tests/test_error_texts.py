@@ -21,12 +21,13 @@ CODE = re.compile(r"^(bundle|data|image|conv|state|run|view|exercises|convolutio
 
 
 def raised_codes() -> set[str]:
-    """Codes written in the source: in the core any code-like string, elsewhere the first arguments of *Error(…)
-    calls; and f"prefix.{reason}" built from a REASONS list."""
+    """Codes written in the source: in the core and the page states any code-like string (tables of codes
+    included), elsewhere the first arguments of *Error(…) calls; and f"prefix.{reason}" built from a
+    REASONS list."""
     codes = set()
     for path in ROOT.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        if path.parent.name == "core":
+        if path.parent.name in ("core", "state"):
             codes.update(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
                          and CODE.match(n.value))
         for node in ast.walk(tree):
