@@ -386,3 +386,19 @@ def test_the_caption_is_as_tall_as_its_wrapped_text(playing, qtbot):
     assert label.height() >= label.heightForWidth(label.width())
     playing.lesson_player.go(1)
     qtbot.waitUntil(lambda: label.height() < 2 * line)
+
+
+def test_the_next_steps_page_is_built_while_the_step_is_on_screen(main_window, dialogs, qtbot, monkeypatch):
+    """Building a page the first time blocks the window for a moment: the player does it while the
+    current step is being talked about, so pressing "next" only shows an existing page."""
+    from aeviz.state.transposed import PRESETS
+    from aeviz.ui import lesson_player
+
+    monkeypatch.setattr(lesson_player, "PREFETCH_AFTER_MS", 50)
+    lesson = Lesson("Essai", "Trial", (Step("exercises", STATES[0], "Un", "One"),
+                                       Step("transposed", PRESETS["transposed"](), "Deux", "Two")))
+    player = lesson_player.LessonPlayer(main_window)
+    assert "transposed" not in main_window.pages
+    player.start(lesson)
+    qtbot.waitUntil(lambda: "transposed" in main_window.pages, timeout=5000)
+    assert main_window.current_page().page_id == "exercises"

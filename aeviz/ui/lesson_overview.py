@@ -112,8 +112,9 @@ class ThumbnailCache(QObject):
 
     def capture_shown_steps(self, player, window) -> None:
         """Keep a thumbnail of each step the window shows, taken ``CAPTURE_DELAY_MS`` after it showed."""
+        # the window as the timer's context: a window deleted meanwhile cancels the capture
         player.step_shown.connect(lambda index: QTimer.singleShot(
-            CAPTURE_DELAY_MS, lambda: self._capture(player, window, index, player.step)))
+            CAPTURE_DELAY_MS, window, lambda: self._capture(player, window, index, player.step)))
 
     def _capture(self, player, window, index: int, step: Step | None) -> None:
         if (step is None or player.step != step or player.index != index or not window.isVisible()
