@@ -91,3 +91,26 @@ def test_the_stepper_counts_cells_and_partials_not_lesson_steps(window, qtbot):
     assert tconv.stepper.position.text() == "Partielle 2 / 4"
     window.state.set_language("en")
     assert tconv.stepper.position.text() == "Partial 2 / 4"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_lessons_lab_steps_show_their_stage_whole_under_the_lesson_bar(window, qtbot, size):
+    """The lesson bar takes height from the page: the partials' last row was cut (the split was sized
+    against an inflated total, so the scatter-add view got 81 % of the height it asked for)."""
+    from aeviz.state.lesson import open_lesson
+
+    window.setWindowState(Qt.WindowNoState)
+    window.resize(*size)
+    window.show()
+    lesson = open_lesson("builtin")
+    window.lesson_player.start(lesson, run_actions=False)
+    for index, step in enumerate(lesson.steps):
+        if step.page not in MODULES:
+            continue
+        window.lesson_player.go(index, run_action=False)
+        qtbot.wait(300)
+        page = window.current_page()
+        for widget in page.stage_widgets():
+            for viewport in _viewports(widget):
+                assert _rect(viewport, window).contains(_rect(widget, window)), (index + 1, type(widget).__name__)
+    window.lesson_player.leave()

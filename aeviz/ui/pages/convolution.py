@@ -238,8 +238,10 @@ class ConvolutionPage(LabPage):
         self.out2_view.set_caption(tr("conv.reshaped", r=self.y.shape[0], c=self.y.shape[1]))
 
     def _fit_split(self) -> None:
-        """Give the direct view the height it needs (up to about half), the matrix the rest."""
-        self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total // 2 + total // 8)
+        """Give the direct view the height it needs (up to about half), the matrix the rest; in
+        presentation without spare room, since C under it is part of the stage too."""
+        spare = 0 if self.state.settings.presentation else self.state.px(40)
+        self._split_sizes(self.direct.sizeHint().height() + spare, lambda total: total // 2 + total // 8)
         self._fit_matrix()
 
     def _matrix_stage(self):

@@ -70,7 +70,7 @@ class LabPage(Page):
         self.store = store
         self.hover: Cell | None = None
         self._refusal: StateError | None = None
-        self._fitted: tuple[int, str] | None = None   # (direct view's height, section) the split was fitted to
+        self._fitted: tuple[int, str, int] | None = None   # (direct view's height, section, split's height) fitted to
         self.store.observe(self._render)
         self.tabs.currentChanged.connect(lambda index: self.edit(tab=self.TABS[index]))
         self.split.splitterMoved.connect(self._on_split_moved)
@@ -115,18 +115,19 @@ class LabPage(Page):
         new = "matrix" if self.split.sizes()[0] == 0 else "direct"
         if new != self.store.value.section:
             if self._fitted is not None:   # keep the sizes the person dragged to
-                self._fitted = (self._fitted[0], new)
+                self._fitted = (self._fitted[0], new, self._fitted[2])
             self.edit(section=new)
 
     def _split_sizes(self, want: int, cap) -> bool:
         """The direct view gets ``want`` (at most ``cap(total)``), the matrix the rest; nothing when folded.
-        False if the split already has these sizes (a person's own drag is left alone)."""
+        False if the split already has these sizes (a person's own drag, which keeps the total, is left
+        alone; a new total, e.g. the window's final size in presentation, fits again)."""
         section = self.store.value.section
-        key = (want, section)
+        total = sum(self.split.sizes()) or self.state.px(500)   # not laid out yet: a plausible height
+        key = (want, section, total)
         if key == self._fitted:
             return False
         self._fitted = key
-        total = max(sum(self.split.sizes()), self.state.px(500))
         top = 0 if section == "matrix" else min(want, cap(total))
         self.split.setSizes([top, total - top])
         return True

@@ -250,9 +250,11 @@ class TransposedPage(LabPage):
         self.overlap.update_map(g, self.y)
 
     def _fit_split(self) -> None:
-        """Give the scatter-add view the height it needs (up to 5/8), the matrix the rest, and scroll the
+        """Give the scatter-add view the height it needs (up to 5/8; 7/8 in presentation, where the
+        partials are the stage: their last row was cut at 5/8), the matrix the rest, and scroll the
         matrix view to the part the state shows (only when that part or the layout changed)."""
-        self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * 5 // 8)
+        share = 7 if self.state.settings.presentation else 5
+        self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * share // 8)
         self._fit_matrix()
         part = self.store.value.matrix_part
         key = (part, self.columns_title.y(), self.matrix_scroll.viewport().height())
