@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .core.constants import BUNDLE_SUFFIX, LATENT_RANGE, MODEL_KINDS, default_num_threads
+from .core.constants import BUNDLE_SUFFIX, LATENT_RANGE, MODEL_KINDS
+from .core.threads import thread_candidates, usable_cores
 
 if TYPE_CHECKING:
     from .core.datasets import Dataset
@@ -104,7 +105,8 @@ def add_train_parser(subparsers) -> argparse.ArgumentParser:
                    help="auto = bce for vae, mse otherwise")
     p.add_argument("--val-fraction", type=float, default=0.1, help="share kept for validation (default: 0.1)")
     p.add_argument("--threads", type=_positive_int, default=None,
-                   help=f"CPU threads (default: {default_num_threads()})")
+                   help=f"CPU threads (default: the fastest of {', '.join(map(str, thread_candidates(usable_cores())))}, "
+                        "measured while training)")
     p.add_argument("--device", default="cpu", type=_device, help="cpu, cuda, cuda:N, mps or auto (default: cpu)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", required=True, metavar="FILE", help=f"where to write the model ({BUNDLE_SUFFIX})")
@@ -282,7 +284,8 @@ def _run(args: argparse.Namespace) -> int:
             if snap.epoch_end:
                 val = "" if snap.val_loss is None else f"  val loss {snap.val_loss:.5f}"
                 print(f"epoch {snap.epoch}/{snap.epochs}  train loss {snap.train_loss:.5f}{val}  "
-                      f"({snap.samples_per_s:,.0f} img/s, {_fmt_time(snap.elapsed)})", flush=True)
+                      f"({snap.samples_per_s:,.0f} img/s, {snap.threads} thread{'s' if snap.threads > 1 else ''}, "
+                      f"{_fmt_time(snap.elapsed)})", flush=True)
             else:
                 bar.draw(snap)
     finally:

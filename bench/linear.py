@@ -36,8 +36,8 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     import torch
 
-    from aeviz.core.constants import default_num_threads
-    torch.set_num_threads(default_num_threads())   # as the app does: all cores but one
+    from aeviz.core.threads import default_threads, usable_cores
+    torch.set_num_threads(default_threads(usable_cores()))   # the most threads the app tries
     t = time.perf_counter()
     load_mnist("train")
     print(f"MNIST train loaded (once per session): {time.perf_counter() - t:.2f} s")

@@ -55,7 +55,8 @@ BATCH = 128
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: the app's default)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads of every side (a fixed count; bench/threads.py measures the app's Auto)")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--limit", type=int, default=60000, help="training images (default: full MNIST)")
     ap.add_argument("--epochs", type=int, default=2)
@@ -246,7 +247,7 @@ def summary(name: str, values) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from aeviz.core.threads import configure_openmp, default_threads, usable_cores
+    from aeviz.core.threads import configure_openmp, usable_cores
 
     if args.wait_policy == "unset":
         os.environ.pop("OMP_WAIT_POLICY", None)
@@ -254,7 +255,7 @@ def main(argv=None) -> int:
         os.environ["OMP_WAIT_POLICY"] = args.wait_policy
     else:
         configure_openmp()
-    threads = args.threads or default_threads(usable_cores())
+    threads = args.threads
 
     import numpy as np
     import torch

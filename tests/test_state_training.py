@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from aeviz.core.threads import usable_cores
 from aeviz.state.base import StateError
 from aeviz.state.run import PHASES, TRANSITIONS, advance
 from aeviz.state.training import PRESETS, TrainingState, settings_of
@@ -161,6 +162,8 @@ def test_conversions_match_the_core_configurations_built_directly():
     tc = v.train_config()
     assert (tc.optimizer, tc.lr, tc.epochs, tc.seed, tc.num_threads, tc.noise) == \
         ("sgd", 0.01, 3, 5, 1, NoiseConfig("salt_pepper", 0.2))
+    assert TrainingState().train_config().num_threads is None  # Auto: the trainer measures
+    assert TrainingState(threads=1024).train_config().num_threads == usable_cores()  # a view from a bigger computer
     linear = TrainingState(kind="linear", hidden=(), bias=False).model_config()
     assert linear == ModelConfig("linear", 16, bias=False)
 

@@ -85,6 +85,29 @@ def test_edits_go_into_the_state(page, qtbot):
     assert v.denoising and v.noise_kind == "salt_pepper" and v.log_scale and v.tab == "layers"
 
 
+def test_threads_auto_is_the_empty_state_and_a_number_is_kept(page, app_state):
+    f = page.form
+    f.threads.setValue(0)
+    assert page.store.value.threads is None and f.threads.text() == "Auto"
+    assert page.store.value.train_config().num_threads is None  # the trainer measures
+    f.threads.setValue(1)
+    assert page.store.value.threads == 1
+    page.store.set(threads=None)
+    assert f.threads.value() == 0
+    app_state.set_language("fr")
+    assert f.threads.text() == "Auto" and "chronométrées" in f.threads.toolTip()
+
+
+def test_the_progress_bar_names_the_thread_count_in_use(page, qtbot, app_state):
+    app_state.set_language("fr")
+    page.store.set(epochs=2)
+    shown, show = [], page.panel.show_snapshot
+    page.panel.show_snapshot = lambda snap, offset=0: (show(snap, offset), shown.append(page.panel.progress.format()))
+    page.panel.start_button.click()
+    _wait_phase(qtbot, page, "done")
+    assert shown and all(text.endswith(" images/s · 1 fil") for text in shown), shown
+
+
 def test_typed_widths_go_in_and_bad_ones_are_refused_in_french(page, qtbot, app_state):
     app_state.set_language("fr")
     page.form.hidden.clear()

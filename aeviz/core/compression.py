@@ -27,7 +27,6 @@ from typing import Iterator
 import numpy as np
 
 from . import cache
-from .constants import default_num_threads
 from .linear import Spectrum, psnr, spectrum
 
 __all__ = ["K_GRID", "METHODS", "EVAL", "Point", "compression_ratio", "code_bytes", "eval_images",
@@ -236,7 +235,7 @@ def train_point(method: str, k: int, x_eval: np.ndarray | None = None) -> Iterat
     point = model_point(model, method, "trained", eval_images() if x_eval is None else x_eval,
                         cost={"seconds": round(trainer.history[-1]["elapsed"], 1) if trainer.history else 0.0,
                               "epochs": train_cfg.epochs, "n_train": SHORT_RUN_TRAIN, "model": model_cfg.summary(),
-                              "layers": layers_text(model_cfg), "threads": train_cfg.num_threads or default_num_threads()})
+                              "layers": layers_text(model_cfg), "threads": trainer.threads})
     runs = load_short_runs()
     runs[(method, k)] = point
     _save(_short_runs_file(), runs)

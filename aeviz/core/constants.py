@@ -6,13 +6,6 @@ about a second to import), so what they need to know lives here.
 
 from __future__ import annotations
 
-from .threads import default_threads, usable_cores
-
 MODEL_KINDS = ("linear", "mlp", "conv", "vae")
 LATENT_RANGE = (1, 128)
 BUNDLE_SUFFIX = ".aeviz"
-
-
-def default_num_threads() -> int:
-    """The torch thread count on this machine (the rule is :func:`aeviz.core.threads.default_threads`)."""
-    return default_threads(usable_cores())

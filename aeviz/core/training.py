@@ -13,8 +13,12 @@ Design choices, all for speed and reproducibility on a classroom CPU:
 * the whole training set is one preloaded float tensor; batches are taken with a
   permutation from a seeded ``torch.Generator`` (no DataLoader, no workers);
 * every random draw (shuffle, input noise, VAE sampling) uses its own seeded
-  generator, so the same seed gives bit-identical losses on CPU, and the global
-  torch RNG of the application is never touched;
+  generator, so the same seed and thread count give bit-identical losses on CPU, and
+  the global torch RNG of the application is never touched (thread counts differ in
+  the last bits: a float sum split in two is added in another order);
+* with no thread count given the trainer times its own steps at each candidate count
+  and keeps the fastest (:class:`~aeviz.core.threads.ThreadChooser`): the best count
+  depends on the model and on the load, and no fixed rule gets both right;
 * a NaN/inf loss is caught at once: the last good weights are put back and the
   snapshot says why, instead of a silently broken model.
 """
@@ -31,13 +35,13 @@ from typing import Iterator
 import numpy as np
 import torch
 
-from .constants import default_num_threads
 from .inference import encode_images, images_to_tensor, reconstruct
 from .models import Autoencoder, LinearAutoencoder
 from .noise import NoiseConfig, add_noise
+from .threads import ThreadChooser, default_threads, thread_candidates, usable_cores
 
 __all__ = ["TrainConfig", "Snapshot", "Trainer", "reconstruct", "encode_images",
-           "default_num_threads", "resolve_device", "images_to_tensor", "NoiseConfig", "add_noise"]
+           "resolve_device", "images_to_tensor", "NoiseConfig", "add_noise"]
 
 
 def resolve_device(name: str = "cpu") -> torch.device:
@@ -78,7 +82,8 @@ class TrainConfig:
     emitted every ``snapshot_every_s`` seconds and/or every
     ``snapshot_every_steps`` steps (0 disables that trigger), plus at each epoch
     end. Validation runs at each epoch end and every ``val_every_steps`` steps
-    when non-zero. ``num_threads=None`` uses :func:`default_num_threads`.
+    when non-zero. ``num_threads=None`` lets the trainer measure which count is fastest
+    (:class:`~aeviz.core.threads.ThreadChooser`).
     """
 
     optimizer: str = "adam"
@@ -157,6 +162,7 @@ class Snapshot:
     stopped: bool = False
     diverged: bool = False
     preview: np.ndarray | None = field(default=None, repr=False)
+    threads: int = 1  # torch threads the last step ran with
 
     @property
     def progress(self) -> float:
@@ -202,6 +208,10 @@ class Trainer:
         #: Reconstructions of the preview images ride on snapshots only while this is true: a
         #: page that nobody looks at clears it (read once per snapshot, so no lock is needed).
         self.previews_wanted = True
+        #: torch threads the latest step used (measured when ``config.num_threads`` is None)
+        self.threads = self.config.num_threads or 1
+        #: samples/s per thread count at the latest measurement (empty with a fixed count)
+        self.thread_rates: dict[int, float] = {}
 
     # -- control --------------------------------------------------------------
     def request_stop(self) -> None:
@@ -298,7 +308,7 @@ class Trainer:
         return Snapshot(epoch=min(self.epoch + 1, self.config.epochs), epochs=self.config.epochs,
                         step=self.global_step, total_steps=self.total_steps, train_loss=train_loss,
                         val_loss=val_loss, samples_per_s=rate, elapsed=self._elapsed, eta_s=eta,
-                        preview=self._preview(), **kw)
+                        preview=self._preview(), threads=self.threads, **kw)
 
     def _diverge(self, value: float) -> str:
         good_step, state = self._good_state
@@ -331,7 +341,10 @@ class Trainer:
             yield self._snapshot(None, None, 0.0, done=True, message="training already finished")
             return
         self.diverged = False
-        torch.set_num_threads(c.num_threads or default_num_threads())
+        measure = not c.num_threads and self.device.type == "cpu"  # a GPU's speed does not hang on CPU threads
+        chooser = ThreadChooser(thread_candidates(usable_cores())) if measure else None
+        self.threads = c.num_threads or (chooser.threads if measure else default_threads(usable_cores()))
+        torch.set_num_threads(self.threads)
         n, bs = self.x_train.shape[0], c.batch_size
         model, x_all = self.model, self.x_train
         model.train()
@@ -344,7 +357,15 @@ class Trainer:
             now = time.perf_counter()
             self._elapsed += now - t_prev
             busy += now - t_prev
+            if chooser is not None:
+                chooser.trained(now - t_prev)
             t_prev = now
+
+        def follow(chooser: ThreadChooser) -> None:
+            if chooser.threads != self.threads:
+                self.threads = chooser.threads
+                torch.set_num_threads(self.threads)
+            self.thread_rates = dict(chooser.rates)
 
         while self.epoch < c.epochs:
             if self._perm is None:
@@ -358,6 +379,10 @@ class Trainer:
                                          message=f"paused at step {self.global_step} (epoch {self.epoch + 1}); "
                                                  "run again to resume")
                     return
+                timed = chooser is not None and chooser.probing
+                if timed:
+                    follow(chooser)
+                    t_step = time.perf_counter()
                 xb = x_all[self._perm[self._pos:self._pos + bs]]
                 x_in = add_noise(xb, c.noise, self._noise_gen) if c.noise is not None else xb
                 loss = model.loss(x_in, xb, self.loss_kind, self._sample_gen)
@@ -372,6 +397,10 @@ class Trainer:
                 loss.backward()
                 self.optimizer.step()
                 m = xb.shape[0]
+                if timed:
+                    chooser.step_done(time.perf_counter() - t_step, m)
+                    if not chooser.probing:
+                        follow(chooser)
                 self._pos += m
                 self.global_step += 1
                 samples += m

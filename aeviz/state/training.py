@@ -69,7 +69,7 @@ class TrainingState(PageState):
     noise_kind: Literal["gaussian", "masking", "salt_pepper"] = "gaussian"
     noise_level: float = 0.3
     # --- computation
-    threads: int | None = None        # None: this computer's default (aeviz.core.threads)
+    threads: int | None = None        # None: measured while training (aeviz.core.threads.ThreadChooser)
     device: Literal["cpu", "cuda", "mps"] = "cpu"
     # --- where the current weights come from
     origin: Literal["untrained", "pretrained", "file", "trained"] = "untrained"
@@ -142,12 +142,12 @@ class TrainingState(PageState):
 
         return NoiseConfig(self.noise_kind, self.noise_level) if self.denoising else None
 
-    def effective_threads(self) -> int:
-        import os
+    def threads_to_use(self) -> int | None:
+        """The chosen count, no more than this computer's usable cores (a view may come from a bigger
+        one); None: the trainer measures."""
+        from aeviz.core.threads import usable_cores
 
-        from aeviz.core.constants import default_num_threads
-
-        return default_num_threads() if self.threads is None else min(self.threads, max(1, os.cpu_count() or 1))
+        return None if self.threads is None else min(self.threads, usable_cores())
 
     def train_config(self, device: str = "cpu", snapshot_every_s: float = 0.15):
         """``device``: the one this computer can use (a view made on a GPU laptop opens on a CPU one)."""
@@ -155,7 +155,7 @@ class TrainingState(PageState):
 
         return TrainConfig(optimizer=self.optimizer, lr=self.lr, batch_size=self.batch_size, epochs=self.epochs,
                            loss=self.loss, seed=self.seed, noise=self.noise_config(),
-                           num_threads=self.effective_threads(), device=device, snapshot_every_s=snapshot_every_s)
+                           num_threads=self.threads_to_use(), device=device, snapshot_every_s=snapshot_every_s)
 
     def data_spec(self):
         from aeviz.core.session import DataSpec

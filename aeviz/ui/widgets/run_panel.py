@@ -152,7 +152,9 @@ class RunPanel(QWidget, Translatable):
         self.progress.setValue(int(1000 * done))
         self.progress.setFormat(tr("train.progress", epoch=epoch_offset + snap.epoch, epochs=epoch_offset + snap.epochs,
                                    pct=fmt_percent(int(100 * done) / 100), eta=fmt_eta(snap.eta_s),
-                                   rate=fmt_rate(snap.samples_per_s)))
+                                   rate=fmt_rate(snap.samples_per_s),
+                                   threads=tr("train.threads_in_use_plural" if snap.threads > 1 else "train.threads_in_use",
+                                              n=fmt_int(snap.threads))))
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -8,13 +8,13 @@ no state can hold (hidden sizes "256, abc") is announced with ``refused`` instea
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from aeviz.core.threads import usable_cores
 from aeviz.state.training import (BATCH_RANGE, DEFAULT_HIDDEN, EPOCHS_RANGE, KINDS, LATENT_RANGE, LR_RANGE, MAX_LAYERS,
                                   MAX_WIDTH, SEED_RANGE, SUBSET_RANGE, TrainingState)
 from aeviz.ui.i18n import add_strings, tr
@@ -60,12 +60,14 @@ add_strings({
     "tf.level": {"en": "Level", "fr": "Niveau"},
     "tf.device": {"en": "Computation", "fr": "Calcul"},
     "tf.threads": {"en": "CPU threads", "fr": "Fils d'exécution (CPU)"},
-    "tf.threads_tip": {"en": "Threads that compute the training. By default both cores of a 2-core computer, "
-                             "all cores but one from 3 cores up: the fastest measured with the window staying fluid. "
-                             "Use fewer if other programs are busy at the same time.",
-                       "fr": "Threads qui calculent l'entraînement. Par défaut, les deux cœurs d'un ordinateur à "
-                             "2 cœurs, tous les cœurs sauf un à partir de 3 : le plus rapide mesuré, la fenêtre restant "
-                             "fluide. Mettez-en moins si d'autres programmes calculent en même temps."},
+    "tf.threads_auto": {"en": "Auto", "fr": "Auto"},
+    "tf.threads_tip": {"en": "Threads that compute the training. Auto: the first steps are timed with one thread and "
+                             "with more, the fastest is kept and measured again every 30 seconds; the progress bar "
+                             "shows the count in use. A small model often trains fastest on one thread.",
+                       "fr": "Fils d'exécution qui calculent l'entraînement. Auto : les premières itérations sont "
+                             "chronométrées avec un fil et avec plusieurs, le plus rapide est gardé et remesuré toutes "
+                             "les 30 secondes ; la barre de progression indique le nombre utilisé. Un petit modèle "
+                             "s'entraîne souvent plus vite sur un seul fil."},
     "tf.dev": {"en": "Device", "fr": "Processeur"},
     "dev.cpu": {"en": "CPU", "fr": "CPU (processeur)"},
     "dev.cuda": {"en": "GPU (CUDA)", "fr": "GPU (CUDA)"},
@@ -160,8 +162,9 @@ class TrainForm(QWidget, Translatable):
         self.noise_box = self._group("tf.noise", [("tf.noise_kind", self.noise_kind), ("tf.level", self.noise_level)])
         self.noise_box.setCheckable(True)
         # --- device
-        self.threads = QSpinBox()
-        self.threads.setRange(1, max(1, os.cpu_count() or 1))
+        self.threads = QSpinBox()  # 0 shows "Auto": the trainer measures (state: threads=None)
+        self.threads.setRange(0, usable_cores())
+        self.bind(self.threads.setSpecialValueText, "tf.threads_auto")
         self.bind(self.threads.setToolTip, "tf.threads_tip")
         self.devices = _available_devices()
         self.device = self._combo([f"dev.{d}" for d in self.devices])
@@ -172,8 +175,9 @@ class TrainForm(QWidget, Translatable):
                         self.noise_level, self.threads, self.device)
         self.show_value(self._value)
         edits = ((self.subset, "subset", int), (self.latent, "latent", int), (self.batch, "batch_size", int),
-                 (self.epochs, "epochs", int), (self.seed, "seed", int), (self.threads, "threads", int),
+                 (self.epochs, "epochs", int), (self.seed, "seed", int),
                  (self.lr, "lr", float), (self.noise_level, "noise_level", float))
+        self.threads.valueChanged.connect(lambda v: self.edited.emit({"threads": v or None}))
         for spin, name, cast in edits:
             spin.valueChanged.connect(lambda v, n=name, c=cast: self.edited.emit({n: c(v)}))
         for combo, name, choices in ((self.optimizer, "optimizer", OPTIMIZERS), (self.loss, "loss", LOSSES),
@@ -238,7 +242,7 @@ class TrainForm(QWidget, Translatable):
             self.noise_box.setChecked(v.denoising)
             self.noise_kind.setCurrentIndex(NOISES.index(v.noise_kind))
             self.noise_level.setValue(v.noise_level)
-            self.threads.setValue(v.effective_threads())
+            self.threads.setValue(v.threads_to_use() or 0)
             self.device.setCurrentIndex(self.devices.index(v.device) if v.device in self.devices else 0)
         finally:
             for widget in self._inputs:
