@@ -13,15 +13,17 @@ Each rep measures, in this order and in this one process, for the MLP autoencode
 2. the core Trainer driven exactly as the page drives it (the form's TrainConfig: snapshots
    with reconstructions every 0.15 s, a model copy every 2 s, validation at each epoch end),
    without any GUI;
-3. the real training page, shown offscreen at 1440×900, training live with its curves,
+3. the plain loop again;
+4. the real training page, shown offscreen at 1440×900, training live with its curves,
    reconstructions and progress bar (wall clock between the first and the last snapshot
    the GUI receives), while a 10 ms precise QTimer records how late it fires;
-4. the plain loop again;
-5. the headless Trainer and the plain loop again, taking turns at each of the Trainer's
+5. the plain loop again;
+6. the headless Trainer and the plain loop again, taking turns at each of the Trainer's
    snapshots (same steps on each side): the ratio least disturbed by a changing load.
 
-The reference of a rep is the mean of its two plain loops, so a machine that gets busier or
-quieter during the rep shows as a gap between them (printed). The summary gives min / median /
+Each contender is compared with the mean of the plain loops just before and just after it
+(the headless Trainer with 1 and 3, the GUI with 3 and 5), so a machine that gets busier or
+quieter during the rep weighs on both sides alike; the three plain loops are printed. The summary gives min / median /
 max over the reps of headless / plain and GUI / plain (targets ≥ 0.97 and ≥ 0.95), the
 lateness p50 / p99 / max (target p99 ≤ 30 ms) and how often the reconstructions and the
 curves were really redrawn (targets ≥ 5/s and ≥ 1/s).
@@ -294,25 +296,28 @@ def main(argv=None) -> int:
         load = os.getloadavg()[0]
         before, cpu_before = plain_loop(x, args.epochs, threads)
         headless, cpu_headless = headless_trainer(data, config)
+        between, cpu_between = plain_loop(x, args.epochs, threads)
         gui = gui_run(app, page, state)
         after, cpu_after = plain_loop(x, args.epochs, threads)
         turns_wall, turns_cpu = interleaved(data, config, x, threads)
-        reference, cpu_plain = (before + after) / 2, (cpu_before + cpu_after) / 2
+        ref_headless, cpu_ref_headless = (before + between) / 2, (cpu_before + cpu_between) / 2
+        reference, cpu_plain = (between + after) / 2, (cpu_between + cpu_after) / 2
         late = np.asarray(gui["late"])
-        row = {"headless": headless / reference, "gui": gui["rate"] / reference, "p50": np.percentile(late, 50),
+        row = {"headless": headless / ref_headless, "gui": gui["rate"] / reference, "p50": np.percentile(late, 50),
                "p99": np.percentile(late, 99), "max": late.max(), "recon": gui["recon_per_s"],
                "curves": gui["curves_per_s"], "gui_cpu": gui["gui_cpu"], "load": (load + os.getloadavg()[0]) / 2,
-               "cpu_headless": cpu_plain / cpu_headless, "cpu_gui_training": cpu_plain / gui["cpu_training"],
+               "cpu_headless": cpu_ref_headless / cpu_headless, "cpu_gui_training": cpu_plain / gui["cpu_training"],
                "cpu_gui_total": cpu_plain / (gui["cpu_training"] + gui["cpu_gui_thread"]),
                "turns_wall": turns_wall, "turns_cpu": turns_cpu}
         rows.append(row)
-        print(f"rep {rep}: plain {before:,.0f} → {after:,.0f} samples/s (before → after the GUI run); "
+        print(f"rep {rep}: plain {before:,.0f} → {between:,.0f} → {after:,.0f} samples/s (around the headless "
+              f"Trainer, then the GUI run); "
               f"headless Trainer {headless:,.0f} ({row['headless']:.3f}×); GUI {gui['rate']:,.0f} over "
               f"{gui['seconds']:.1f} s ({row['gui']:.3f}×); lateness p50 {row['p50']:.1f} / p99 {row['p99']:.1f} / "
               f"max {row['max']:.1f} ms; {row['recon']:.1f} reconstructions/s, {row['curves']:.2f} curve redraws/s, "
               f"GUI thread busy {100 * gui['gui_cpu']:.1f} % of the run; {gui['snapshots']} snapshots, {gui['published']} live models published; "
               f"validation loss {gui['val_loss']:.4f}; load average {os.getloadavg()[0]:.2f}\n"
-              f"       CPU ms per 1000 samples: plain {cpu_before:.1f} → {cpu_after:.1f}; headless {cpu_headless:.1f} "
+              f"       CPU ms per 1000 samples: plain {cpu_before:.1f} → {cpu_between:.1f} → {cpu_after:.1f}; headless {cpu_headless:.1f} "
               f"({row['cpu_headless']:.3f}×); GUI run: training {gui['cpu_training']:.1f} ({row['cpu_gui_training']:.3f}×) "
               f"+ GUI thread {gui['cpu_gui_thread']:.1f} (total {row['cpu_gui_total']:.3f}×)\n"
               f"       headless Trainer and plain loop taking turns every snapshot: {turns_wall:.3f}× in wall time, "

@@ -116,12 +116,12 @@ class TrainRun(QObject):
         self.trainer = None
         self._launch(work, holder)
 
-    def resume(self, lr: float, epochs: int, threads: int) -> None:
+    def resume(self, lr: float, epochs: int, threads: int | None) -> None:
         trainer, model, holder = self.trainer, self.model, _Holder()
         holder.trainer = trainer
         trainer.set_learning_rate(lr)
         trainer.set_epochs(max(epochs, trainer.epoch + 1))
-        trainer.config = replace(trainer.config, num_threads=threads)  # read by run() at start
+        trainer.config = replace(trainer.config, num_threads=threads)  # read by run() at start (None: measured)
         trainer.previews_wanted = self.previews_wanted
 
         def work():
