@@ -130,7 +130,6 @@ class ConvolutionPage(LabPage):
         self.zoom_slider = QSlider(Qt.Horizontal)
         self.zoom_slider.setRange(*ZOOM_RANGE)
         self.zoom_slider.setValue(100)
-        self.out2_view.wrap_caption = True   # "vec(y) reshaped 2×2" over a two-column grid
         zoom_label = QLabel()
         self.bind_text(zoom_label.setText, "conv.matrix_zoom")
         self.matrix_more = QLabel()
@@ -259,6 +258,9 @@ class ConvolutionPage(LabPage):
 
     def _product_row(self):
         return self.product_row
+
+    def _wrapping_views(self):
+        return (self.out2_view,)   # "vec(y) reshaped 2×2" over two columns
 
     def _apply_matrix_zoom(self) -> None:
         zoom = self.store.value.matrix_zoom / 100 * self._matrix_fit

@@ -65,6 +65,15 @@ def legible_zoom(views) -> float:
     return min(1.0, LEGIBLE_POINTS / max(v.state.point_size(v.font_rel) for v in views))
 
 
+def wrap_captions(views, on: bool) -> None:
+    """Let the views' captions wrap over their grids (``on``: a row too wide for the ordinary window;
+    in presentation the controls fold away and captions keep one line)."""
+    for view in views:
+        if view.wrap_caption != on:
+            view.wrap_caption = on
+            view.rescale()
+
+
 def largest_fit(fits, floor: float) -> float | None:
     """The largest factor in [floor, 1] for which ``fits(factor)`` (by bisection); None if not even the
     floor fits."""
@@ -221,6 +230,7 @@ class LabPage(Page):
     def _fit_matrix(self) -> None:
         """Size the matrix view's grids to the room they have (below), then say if part of the product
         is out of view."""
+        wrap_captions(self._wrapping_views(), False)
         if self.state.settings.presentation:
             self._fit_matrix_to_screen()
         else:
@@ -242,6 +252,9 @@ class LabPage(Page):
         zoomed = self._product_views()
         row = self._product_row()
         width, _tall = room_beside_bar(self.matrix_scroll)
+        zoomed_to(zoomed, 1.0)
+        if row.sizeHint().width() > width:   # too wide at full size: long captions wrap first
+            wrap_captions(self._wrapping_views(), True)
         floor = legible_zoom(zoomed)
 
         def height_fits(fit: float) -> bool:
@@ -255,9 +268,11 @@ class LabPage(Page):
 
     def _show_matrix_overflow(self) -> None:
         """A line under the zoom says when part of the product is out of view, and how to see it."""
-        width, tall = room_beside_bar(self.matrix_scroll)
+        width, _tall = room_beside_bar(self.matrix_scroll)
+        views, room = self._matrix_stage()   # the part shown; the transposed page's columns lie below it
         hidden = (not self.state.settings.presentation and self.matrix_scroll.isVisible()
-                  and (tall or self._product_row().sizeHint().width() > width))
+                  and (self._product_row().sizeHint().width() > width
+                       or max(v.sizeHint().height() for v in views) > room))
         key = "lab.more" if self.store.value.section == "matrix" else "lab.more_direct"
         self.matrix_more.setText(tr(key) if hidden else "")
         self.matrix_more.setVisible(hidden)
@@ -298,6 +313,10 @@ class LabPage(Page):
     def _product_row(self):
         """The row holding the product: all of it should fit the matrix view's width."""
         raise NotImplementedError
+
+    def _wrapping_views(self):
+        """Views in the product's row whose captions may wrap when the row is too wide."""
+        return ()
 
     def _apply_matrix_zoom(self) -> None:
         """Draw the matrix view's grids at the state's zoom × ``_matrix_fit``."""

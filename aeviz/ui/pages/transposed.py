@@ -23,7 +23,8 @@ from aeviz.state.base import Store
 from aeviz.state.lab import INPUT_MAX, KERNEL_MAX, ZOOM_RANGE, Cell, as_grid
 from aeviz.state.transposed import SLIDE_K, SLIDE_X, TransposedState
 from aeviz.ui.i18n import add_strings, current_language, tr
-from aeviz.ui.pages.lab_base import LabPage, largest_fit, legible_zoom, room_beside_bar, width_fits, zoomed_in_row
+from aeviz.ui.pages.lab_base import (LabPage, largest_fit, legible_zoom, room_beside_bar, width_fits, wrap_captions,
+                                      zoomed_in_row)
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.answer_mask import ExerciseSwitch, hide_output_cells
@@ -273,21 +274,21 @@ class TransposedPage(LabPage):
                 self._scrolling = False
 
     def _fit_direct(self) -> None:
-        """Outside presentation the scatter-add row fits the view's width when it can at a legible size:
-        captions wrap over their grids ("Running sum: 2 of 4 partials") and the grids shrink, down to
+        """Outside presentation a scatter-add row too wide for the view fits it when it can at a legible
+        size: captions wrap over their grids ("Running sum: 2 of 4 partials") and the grids shrink, down to
         LEGIBLE_POINTS (the slide's example is wider than a 1280-pixel window leaves it); below, it
         scrolls. In presentation the controls fold away and the grids keep their size."""
-        desktop = not self.state.settings.presentation
         views = [self.input_view, *self.partial_views, self.sum_view, self.output_view]
-        for view in views:
-            if view.wrap_caption != desktop:
-                view.wrap_caption = desktop
-                view.rescale()
+        wrap_captions(views, False)
+        zoomed_in_row(views, 1.0, self.direct)
         area = self.split.widget(0)
-        if not desktop or not area.isVisible():
-            zoomed_in_row(views, 1.0, self.direct)
+        if self.state.settings.presentation or not area.isVisible():
             return
         width, _tall = room_beside_bar(area)
+        if self.direct.sizeHint().width() <= width:
+            return
+        wrap_captions(views, True)
+        zoomed_in_row(views, 1.0, self.direct)   # the parents learn the wrapped captions' sizes
         floor = legible_zoom(views)
         fit = largest_fit(width_fits(views, self.direct, width), floor)
         zoomed_in_row(views, floor if fit is None else fit, self.direct)
