@@ -66,30 +66,49 @@ def laptop_window(qtbot, app_state):
     workers.stop_all(timeout_ms=10000)
 
 
+def _width_defects(window, page_id) -> list:
+    """What a student would see cut or scrolled sideways on the page shown in ``window``."""
+    page = window.page(page_id)
+    holder = window.page_scroll_area(page_id)
+    defects = []
+    if page.height() > holder.viewport().height():
+        defects.append((page_id, "taller than the window", page.height(), holder.viewport().height()))
+    scrollers = [holder, *[s for s in page.findChildren(QAbstractScrollArea) if _shown(s)]]
+    defects += [(page_id, "scrolls sideways", type(s.parentWidget()).__name__) for s in scrollers
+                if s.horizontalScrollBar().isVisible()]
+    labels = [w for w in page.findChildren(QLabel) if _shown(w) and w.text().strip()]
+    for label in labels:
+        if label.font().pointSizeF() > window.state.point_size() and label.font().bold():  # a heading
+            metrics = QFontMetrics(label.font())
+            longest = max(metrics.horizontalAdvance(word) for word in label.text().split())
+            room = label.contentsRect().width()
+            if longest > room or (not label.wordWrap() and metrics.horizontalAdvance(label.text()) > room):
+                defects.append((page_id, "heading wider than its label", label.text()[:40]))
+    others = [w for w in page.findChildren(QAbstractButton) if _shown(w) and w.text().strip()]
+    others += [w for w in page.findChildren(QComboBox) if _shown(w)]
+    defects += [(page_id, "cut at the side", type(w).__name__, (w.text() if hasattr(w, "text") else "")[:40])
+                for w in labels + others if _cut_at_the_side(w)]
+    return defects
+
+
 def test_every_page_fits_the_width_of_a_1280x720_window(laptop_window, qtbot):
-    window = laptop_window
     defects = []
     for page_id in page_ids():
-        page = _open(window, qtbot, page_id)
-        holder = window.page_scroll_area(page_id)
-        if page.height() > holder.viewport().height():
-            defects.append((page_id, "taller than the window", page.height(), holder.viewport().height()))
-        scrollers = [holder, *[s for s in page.findChildren(QAbstractScrollArea) if _shown(s)]]
-        defects += [(page_id, "scrolls sideways", type(s.parentWidget()).__name__, s.widget().sizeHint().width()
-                     if hasattr(s, "widget") and s.widget() else "")
-                    for s in scrollers if s.horizontalScrollBar().isVisible()]
-        labels = [w for w in page.findChildren(QLabel) if _shown(w) and w.text().strip()]
-        for label in labels:
-            if label.font().pointSizeF() > window.state.point_size() and label.font().bold():  # a heading
-                metrics = QFontMetrics(label.font())
-                longest = max(metrics.horizontalAdvance(word) for word in label.text().split())
-                room = label.contentsRect().width()
-                if longest > room or (not label.wordWrap() and metrics.horizontalAdvance(label.text()) > room):
-                    defects.append((page_id, "heading wider than its label", label.text()[:40]))
-        others = [w for w in page.findChildren(QAbstractButton) if _shown(w) and w.text().strip()]
-        others += [w for w in page.findChildren(QComboBox) if _shown(w)]
-        defects += [(page_id, "cut at the side", type(w).__name__, (w.text() if hasattr(w, "text") else "")[:40])
-                    for w in labels + others if _cut_at_the_side(w)]
+        _open(laptop_window, qtbot, page_id)
+        defects += _width_defects(laptop_window, page_id)
+    assert not defects, defects
+
+
+def test_every_other_lesson_state_fits_too(laptop_window, qtbot):
+    """The home links' and the lesson's other states: a 16-number code's coordinates under the map
+    squeezed the morphing tab until it scrolled sideways."""
+    defects = []
+    for page_id in page_ids():
+        if not laptop_window.page(page_id).can_save_view():
+            continue
+        for preset in list(importlib.import_module(f"aeviz.state.{page_id}").PRESETS)[1:]:
+            _open(laptop_window, qtbot, page_id, preset)
+            defects += [(preset, *d) for d in _width_defects(laptop_window, page_id)]
     assert not defects, defects
 
 
