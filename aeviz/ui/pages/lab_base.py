@@ -212,7 +212,7 @@ class LabPage(Page):
         raise NotImplementedError
 
     # --- presentation: the matrix view alone fits the screen's height -------------------------
-    #: share of the state's matrix zoom the grids are drawn at (below 1 only in presentation)
+    #: share of the state's matrix zoom the grids are drawn at (below 1 when the room is short)
     _matrix_fit = 1.0
 
     def eventFilter(self, watched, event) -> bool:
@@ -280,7 +280,7 @@ class LabPage(Page):
     def _fit_matrix_to_screen(self) -> None:
         """In presentation, with the direct view folded away, shrink the matrix view's grids until the
         part the state shows fits the screen's height whole (a 16-entry vec(x) at projector size is
-        taller than the screen); never past the state's zoom. Elsewhere the grids keep that zoom."""
+        taller than the screen); never past the state's zoom. Under the direct view they keep that zoom."""
         value = self.store.value
         fit = 1.0
         if value.section == "matrix":
@@ -354,8 +354,7 @@ class LabPage(Page):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._fitted = None   # a page built or changed while hidden fits its matrix view once on screen
-        QTimer.singleShot(0, self._fit_split)
+        QTimer.singleShot(0, self._fit_split)   # a page changed while hidden (a lesson step) fits once on screen
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
