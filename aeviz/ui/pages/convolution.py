@@ -52,7 +52,7 @@ add_strings({
     "conv.output": {"en": "Output y", "fr": "Sortie y"},
     "conv.matrix": {"en": "C, unrolled matrix ({r}×{c})", "fr": "C, matrice déroulée ({r}×{c})"},
     "conv.vecx": {"en": "vec(x)", "fr": "vec(x)"},
-    "conv.vecy": {"en": "vec(y) = C·vec(x)", "fr": "vec(y) = C·vec(x)"},
+    "conv.vecy": {"en": "vec(y)", "fr": "vec(y)"},   # the operators beside the grids say = C·vec(x)
     "conv.reshaped": {"en": "vec(y) reshaped {r}×{c}", "fr": "vec(y) remis en {r}×{c}"},
     "conv.matrix_zoom": {"en": "Matrix zoom (or Ctrl + wheel)", "fr": "Zoom de la matrice (ou Ctrl + molette)"},
     "conv.pick": {"en": "Pick an output cell (hover, click or ▶) to see its sum.",
@@ -132,10 +132,13 @@ class ConvolutionPage(LabPage):
         self.zoom_slider.setValue(100)
         zoom_label = QLabel()
         self.bind_text(zoom_label.setText, "conv.matrix_zoom")
+        self.matrix_more = QLabel()
+        self.matrix_more.setWordWrap(True)
+        self.matrix_more.setVisible(False)
         self.zoom_row = hrow(zoom_label, self.zoom_slider)
-        matrix = vcol(self.zoom_row,
-                      hrow(self.c_view, self.ops[2], self.vecx_view, self.ops[3], self.vecy_view, self.ops[4],
-                           self.out2_view, align=Qt.AlignTop))
+        self.product_row = hrow(self.c_view, self.ops[2], self.vecx_view, self.ops[3], self.vecy_view, self.ops[4],
+                                self.out2_view, align=Qt.AlignTop)
+        matrix = vcol(self.zoom_row, self.matrix_more, self.product_row)
         self.split = QSplitter(Qt.Vertical)
         self.direct = direct
         self.split.addWidget(scroll(direct))
@@ -152,6 +155,7 @@ class ConvolutionPage(LabPage):
         self.tabs = QTabWidget()
         linked = QWidget()
         linked_layout = QVBoxLayout(linked)
+        linked_layout.setContentsMargins(0, 0, 0, 0)   # the tab's frame is margin enough (the product fits 1280 px)
         linked_layout.addWidget(self.split, 1)
         self.tabs.addTab(linked, "")
         self.tabs.addTab(scroll(self.real), "")
@@ -249,9 +253,18 @@ class ConvolutionPage(LabPage):
         room = self.matrix_scroll.viewport().height() - self.zoom_row.sizeHint().height() - 2 * spacing
         return (self.c_view, self.vecx_view, self.vecy_view), room
 
+    def _product_views(self):
+        return self.c_view, self.vecx_view, self.vecy_view
+
+    def _product_row(self):
+        return self.product_row
+
+    def _wrapping_views(self):
+        return (self.out2_view,)   # "vec(y) reshaped 2×2" over two columns
+
     def _apply_matrix_zoom(self) -> None:
         zoom = self.store.value.matrix_zoom / 100 * self._matrix_fit
-        for view in (self.c_view, self.vecx_view, self.vecy_view):
+        for view in self._product_views():
             if view.zoom != zoom:
                 view.set_zoom(zoom)
 

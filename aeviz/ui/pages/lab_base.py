@@ -10,7 +10,7 @@ is the one thing kept outside the state: it lives as long as the mouse stays on 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 
 from aeviz.state.base import StateError
 from aeviz.state.lab import ZOOM_RANGE, Cell, LabState
@@ -49,7 +49,80 @@ add_strings({
     "err.field.real_digit": {"en": "MNIST digit number", "fr": "numéro du chiffre MNIST"},
     "err.field.real_file": {"en": "image file", "fr": "fichier image"},
     "err.field.show_c": {"en": "C beside Cᵀ", "fr": "C à côté de Cᵀ"},
+    "lab.more_direct": {"en": "Part of it is out of view: scroll, or drag the divider above up.",
+                        "fr": "Une partie est hors de vue : faites défiler, ou remontez la séparation."},
+    "lab.more": {"en": "Part of it is out of view: scroll, or zoom out.",
+                 "fr": "Une partie est hors de vue : faites défiler, ou réduisez le zoom."},
 })
+
+#: the smallest numbers (in points) the grids shrink to, to fit a small window; below, they scroll
+LEGIBLE_POINTS = 8.0
+
+
+def legible_zoom(views) -> float:
+    """The smallest factor ``zoomed_to`` takes: every view's numbers are then LEGIBLE_POINTS (or their
+    own size, if smaller)."""
+    return min(1.0, LEGIBLE_POINTS / max(v.state.point_size(v.font_rel) for v in views))
+
+
+def wrap_captions(views, on: bool) -> None:
+    """Let the views' captions wrap over their grids (``on``: a row too wide for the ordinary window;
+    in presentation the controls fold away and captions keep one line)."""
+    for view in views:
+        if view.wrap_caption != on:
+            view.wrap_caption = on
+            view.rescale()
+
+
+def largest_fit(fits, floor: float) -> float | None:
+    """The largest factor in [floor, 1] for which ``fits(factor)`` (by bisection); None if not even the
+    floor fits."""
+    if fits(1.0):
+        return 1.0
+    if not fits(floor):
+        return None
+    low, high = floor, 1.0
+    for _ in range(7):
+        middle = (low + high) / 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
+
+
+def zoomed_to(views, factor: float) -> None:
+    """Shrink the views' numbers to ``factor`` × the largest of them, as a cap: the big numbers (an
+    output's) shrink first, the small ones (a partial's) only once the cap reaches them, and none below
+    LEGIBLE_POINTS. Views whose numbers have one size are all simply at zoom ``factor``."""
+    sizes = [v.state.point_size(v.font_rel) for v in views]
+    cap = max(LEGIBLE_POINTS, factor * max(sizes))
+    for view, size in zip(views, sizes):
+        view.set_zoom(min(1.0, cap / size))
+
+
+def zoomed_in_row(views, factor: float, row) -> None:
+    """``zoomed_to``, and the widgets between the views and ``row`` told at once: a layout caches its
+    items' sizes, so a grid nested in a box (the partials) would leave ``row``'s size hint stale
+    until the next event loop."""
+    zoomed_to(views, factor)
+    for view in views:
+        parent = view.parentWidget()
+        while parent is not None and parent is not row:
+            parent.updateGeometry()
+            parent = parent.parentWidget()
+
+
+def width_fits(views, row, width: int):
+    """A test for ``largest_fit``: at this zoom of ``views``, ``row`` is at most ``width`` wide."""
+    def fits(zoom: float) -> bool:
+        zoomed_in_row(views, zoom, row)
+        return row.sizeHint().width() <= width
+    return fits
+
+
+def room_beside_bar(area) -> tuple[int, bool]:
+    """A scroll area's width beside its vertical scroll bar if its content needs one, and whether it
+    does (from the area's size: its viewport lags behind a change of content)."""
+    tall = area.widget().sizeHint().height() > area.height()
+    return area.width() - (area.verticalScrollBar().sizeHint().width() if tall else 0), tall
 
 
 def refusal_text(exc: StateError) -> str:
@@ -78,6 +151,9 @@ class LabPage(Page):
         self.stepper.speed.valueChanged.connect(lambda v: self.edit(speed=v))
         self.exercise_switch.toggled.connect(lambda on: self.edit(exercise=on))
         self.params.changed.connect(lambda: self.edit(**self.params.values()))
+        self._refit_pending = False
+        for area in (self.split.widget(0), self.matrix_scroll):   # a divider dragged, a window resized
+            area.installEventFilter(self)
 
     # --- edits ---------------------------------------------------------------------------------
     def edit(self, **changes) -> bool:
@@ -136,16 +212,78 @@ class LabPage(Page):
         raise NotImplementedError
 
     # --- presentation: the matrix view alone fits the screen's height -------------------------
-    #: share of the state's matrix zoom the grids are drawn at (below 1 only in presentation)
+    #: share of the state's matrix zoom the grids are drawn at (below 1 when the room is short)
     _matrix_fit = 1.0
 
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Resize and not self._refit_pending:
+            self._refit_pending = True   # once, after the layouts have moved everything
+            QTimer.singleShot(0, self._refit)
+        return super().eventFilter(watched, event)
+
+    def _refit(self) -> None:
+        """The direct view or the matrix view got another size: their grids fit the new room (the split
+        between them is kept unless what the direct view needs changed)."""
+        self._refit_pending = False
+        self._fit_split()
+
     def _fit_matrix(self) -> None:
+        """Size the matrix view's grids to the room they have (below), then say if part of the product
+        is out of view."""
+        wrap_captions(self._wrapping_views(), False)
+        if self.state.settings.presentation:
+            self._fit_matrix_to_screen()
+        else:
+            self._fit_matrix_to_window()
+        self._show_matrix_overflow()
+
+    def _fit_matrix_to_window(self) -> None:
+        """Outside presentation the product opens whole when it can at a legible size: its grids shrink
+        (never grow) until the product's row fits the view's width and, with the direct view folded
+        away, its tallest grid the view's height, down to LEGIBLE_POINTS. Under the direct view (or
+        when even that size is too tall) the height is left to scroll: a 16-entry vec(x) does not fit
+        under it legibly, and shrinking would only make it smaller. The fit is that of the state's
+        zoom 100 %: a person's zoom multiplies it."""
+        if not self.matrix_scroll.isVisible():   # not laid out: sizes mean nothing yet (fitted when shown)
+            self._matrix_fit = 1.0
+            self._apply_matrix_zoom()
+            return
+        views, room = self._matrix_stage()
+        zoomed = self._product_views()
+        row = self._product_row()
+        width, _tall = room_beside_bar(self.matrix_scroll)
+        zoomed_to(zoomed, 1.0)
+        if row.sizeHint().width() > width:   # too wide at full size: long captions wrap first
+            wrap_captions(self._wrapping_views(), True)
+        floor = legible_zoom(zoomed)
+
+        def height_fits(fit: float) -> bool:
+            zoomed_to(zoomed, fit)
+            return max(v.sizeHint().height() for v in views) <= room
+
+        fit_w = largest_fit(width_fits(zoomed, row, width), floor)
+        fit_h = largest_fit(height_fits, floor) if self.store.value.section == "matrix" else None
+        self._matrix_fit = min(floor if fit_w is None else fit_w, 1.0 if fit_h is None else fit_h)
+        self._apply_matrix_zoom()
+
+    def _show_matrix_overflow(self) -> None:
+        """A line under the zoom says when part of the product is out of view, and how to see it."""
+        width, _tall = room_beside_bar(self.matrix_scroll)
+        views, room = self._matrix_stage()   # the part shown; the transposed page's columns lie below it
+        hidden = (not self.state.settings.presentation and self.matrix_scroll.isVisible()
+                  and (self._product_row().sizeHint().width() > width
+                       or max(v.sizeHint().height() for v in views) > room))
+        key = "lab.more" if self.store.value.section == "matrix" else "lab.more_direct"
+        self.matrix_more.setText(tr(key) if hidden else "")
+        self.matrix_more.setVisible(hidden)
+
+    def _fit_matrix_to_screen(self) -> None:
         """In presentation, with the direct view folded away, shrink the matrix view's grids until the
         part the state shows fits the screen's height whole (a 16-entry vec(x) at projector size is
-        taller than the screen); never past the state's zoom. Elsewhere the grids keep that zoom."""
+        taller than the screen); never past the state's zoom. Under the direct view they keep that zoom."""
         value = self.store.value
         fit = 1.0
-        if self.state.settings.presentation and value.section == "matrix":
+        if value.section == "matrix":
             views, room = self._matrix_stage()
             fit = self._matrix_fit
             for _ in range(3):   # heights are linear in the zoom except for rounding: settles in 1-2 rounds
@@ -167,6 +305,18 @@ class LabPage(Page):
     def _matrix_stage(self):
         """The matrix view's grids of the part shown, and the height they have on screen."""
         raise NotImplementedError
+
+    def _product_views(self):
+        """The matrix view's grids drawn at the state's zoom (the product's)."""
+        raise NotImplementedError
+
+    def _product_row(self):
+        """The row holding the product: all of it should fit the matrix view's width."""
+        raise NotImplementedError
+
+    def _wrapping_views(self):
+        """Views in the product's row whose captions may wrap when the row is too wide."""
+        return ()
 
     def _apply_matrix_zoom(self) -> None:
         """Draw the matrix view's grids at the state's zoom × ``_matrix_fit``."""
@@ -201,6 +351,10 @@ class LabPage(Page):
     def retheme(self) -> None:
         for view in self.findChildren(MatrixView):
             view.update()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_split)   # a page changed while hidden (a lesson step) fits once on screen
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -105,6 +105,7 @@ class LatentPage(WorkMixin, SourceMixin, Page):
         self.hover_image = DigitView(state, 84)
         self.hover_recon = DigitView(state, 84)
         self.hover_text = QLabel()
+        self.hover_text.setWordWrap(True)   # a 16-number code wraps instead of squeezing the tabs aside
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.bind_text(self.hint.setText, "latent.hint")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
-                               QSlider, QSpinBox, QVBoxLayout)
+                               QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from aeviz.core import latent as L
 from aeviz.ui.i18n import add_strings, tr
@@ -19,6 +19,7 @@ from aeviz.ui.pages.latent_export import ask_and_write
 from aeviz.state.latent import STEPS_RANGE
 from aeviz.ui.pages.latent_session import DATA_FIELDS, MAP_FIELDS, LatentTab, blocked, fit_views
 from aeviz.ui.widgets.digit_view import DigitView
+from aeviz.ui.widgets.flow_layout import FlowLayout
 from aeviz.ui.widgets.image_grid import ImageGrid
 
 add_strings({
@@ -109,10 +110,13 @@ class MorphTab(LatentTab):
         self.gallery_rows = np.zeros(0, np.int64)
         self._fill_method()
         # --- layout
-        picks = QHBoxLayout()
-        for w in (self.pick_buttons[0], self.pick_buttons[1], self.index_label, self.spins[0], self.spins[1]):
-            picks.addWidget(w)
-        picks.addStretch(1)
+        indices = QWidget()   # the indices go under the buttons when the tab is too narrow for both
+        index_row = QHBoxLayout(indices)
+        index_row.setContentsMargins(0, 0, 0, 0)
+        for w in (self.index_label, *self.spins):
+            index_row.addWidget(w)
+        picks = QWidget()
+        FlowLayout(picks).add_widgets(*self.pick_buttons, indices)
         big = QGridLayout()
         for col, w in enumerate(self.big_views):
             big.addWidget(w, 0, col, Qt.AlignHCenter | Qt.AlignBottom)
@@ -129,8 +133,8 @@ class MorphTab(LatentTab):
                      self.gallery):
             (col.addLayout if not hasattr(item, "show") else col.addWidget)(item)
         col.addStretch(1)
-        self.controls = [intro, *self.pick_buttons, self.index_label, *self.spins, self.steps_label, self.steps,
-                         self.png_button, self.gif_button, self.gallery_label, self.gallery]
+        self.controls = [intro, picks, *self.pick_buttons, self.index_label, *self.spins, self.steps_label,
+                         self.steps, self.png_button, self.gif_button, self.gallery_label, self.gallery]
         self.scale_font(self.alpha_label, 1.2, bold=True)
         # --- wiring: every edit goes into the store
         self.spins[0].valueChanged.connect(lambda v: self.edit(row_a=v))

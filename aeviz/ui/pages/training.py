@@ -39,7 +39,7 @@ from aeviz.ui.train_run import TrainRun
 from aeviz.ui.widgets import enable, train_texts  # noqa: F401  (the page's texts and error texts)
 from aeviz.ui.widgets.architecture import ArchitectureDrawing, LayersTable
 from aeviz.ui.widgets.bundle_bar import BundleBar
-from aeviz.ui.widgets.lab_layout import controls_column, scroll, vcol
+from aeviz.ui.widgets.lab_layout import controls_column, let_combos_shrink, scroll, vcol
 from aeviz.ui.widgets.live_view import LossCurves, PreviewRows
 from aeviz.ui.widgets.run_panel import RunPanel, divergence_text, fmt_loss
 from aeviz.ui.widgets.train_form import TrainForm
@@ -161,10 +161,14 @@ class TrainingPage(Page):
         left = vcol(self.heading("train.title", 1.25), self.files, self.form, stretch=False)
         self.split = QSplitter()
         self.left_scroll = controls_column(left)
+        let_combos_shrink(left)
         self.split.addWidget(self.left_scroll)
         self.split.addWidget(right)
         self.split.setStretchFactor(1, 1)
-        QVBoxLayout(self).addWidget(self.split)
+        outer = QVBoxLayout(self)
+        side = outer.contentsMargins().left()  # no margin above and below: at 1280×720 the run controls,
+        outer.setContentsMargins(side, 0, side, 0)  # drawing, curves and images fit the height, unscrolled
+        outer.addWidget(self.split)
 
     # --- the state ----------------------------------------------------------------------------
     def _edit(self, **changes) -> bool:

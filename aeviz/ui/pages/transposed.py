@@ -23,10 +23,12 @@ from aeviz.state.base import Store
 from aeviz.state.lab import INPUT_MAX, KERNEL_MAX, ZOOM_RANGE, Cell, as_grid
 from aeviz.state.transposed import SLIDE_K, SLIDE_X, TransposedState
 from aeviz.ui.i18n import add_strings, current_language, tr
-from aeviz.ui.pages.lab_base import LabPage
+from aeviz.ui.pages.lab_base import (LabPage, largest_fit, legible_zoom, room_beside_bar, width_fits, wrap_captions,
+                                      zoomed_in_row)
 from aeviz.ui.pages.convolution import KERNEL_PRESETS
 from aeviz.ui.widgets import fmt_num
 from aeviz.ui.widgets.answer_mask import ExerciseSwitch, hide_output_cells
+from aeviz.ui.widgets.flow_layout import FlowLayout
 from aeviz.ui.widgets.grid_editor import GridEditor
 from aeviz.ui.widgets.lab_layout import controls_column, hrow, op_label, scroll, size_controls_column, vcol
 from aeviz.ui.widgets.matrix_view import CROSS, HATCH, MatrixView
@@ -55,7 +57,7 @@ add_strings({
     "tconv.step": {"en": "Partial {i} / {n}", "fr": "Partielle {i} / {n}"},
     "tconv.step_idle": {"en": "Partial — / {n}", "fr": "Partielle — / {n}"},
     "tconv.sum_all": {"en": "Sum of all partials, before cropping", "fr": "Somme des partielles, avant rognage"},
-    "tconv.sum_some": {"en": "Running sum: {i} of {n} partials", "fr": "Somme en cours : {i} partielles sur {n}"},
+    "tconv.sum_some": {"en": "Running sum: {i} of {n} partials", "fr": "Somme en cours\u00a0: {i} partielles sur\u00a0{n}"},
     "tconv.output": {"en": "Output y ({r}×{c})", "fr": "Sortie y ({r}×{c})"},
     "tconv.matrix": {"en": "Cᵀ ({r}×{c})", "fr": "Cᵀ ({r}×{c})"},
     "tconv.show_c": {"en": "Show the matching convolution's C beside it", "fr": "Afficher à côté la matrice C de la convolution associée"},
@@ -63,7 +65,7 @@ add_strings({
                      "fr": "C de la convolution {i}→{o} ({r}×{c}) : Cᵀ est sa transposée {ok}"},
     "tconv.c_mismatch": {"en": "(here not exactly: output_padding ≥ stride)", "fr": "(ici pas exactement : output_padding ≥ pas)"},
     "tconv.vecx": {"en": "vec(x)", "fr": "vec(x)"},
-    "tconv.vecy": {"en": "vec(y) = Cᵀ·vec(x)", "fr": "vec(y) = Cᵀ·vec(x)"},
+    "tconv.vecy": {"en": "vec(y)", "fr": "vec(y)"},   # the operators beside the grids say = Cᵀ·vec(x)
     "tconv.columns": {"en": "Column decomposition: vec(y) = x₁·col₁ + x₂·col₂ + …",
                       "fr": "Décomposition en colonnes : vec(y) = x₁·col₁ + x₂·col₂ + …"},
     "tconv.col": {"en": "{v}·col{j}", "fr": "{v}·col{j}"},
@@ -135,10 +137,14 @@ class TransposedPage(LabPage):
         self.columns_row = QHBoxLayout(self.columns_box)
         self.columns_row.setContentsMargins(0, 0, 0, 0)
         self.column_views: list[MatrixView] = []
-        self.zoom_row = hrow(self.show_c, zoom_label, self.zoom_slider)
-        matrix = vcol(self.zoom_row,
-                      hrow(self.m_view, self.ops[3], self.vecx_view, self.ops[4], self.vecy_view,
-                           self.ops[5], self.out2_view, self.c_view, align=Qt.AlignTop),
+        self.zoom_row = QWidget()   # the zoom goes under the check box when both do not fit side by side
+        FlowLayout(self.zoom_row).add_widgets(self.show_c, hrow(zoom_label, self.zoom_slider, stretch=False))
+        self.matrix_more = QLabel()
+        self.matrix_more.setWordWrap(True)
+        self.matrix_more.setVisible(False)
+        self.product_row = hrow(self.m_view, self.ops[3], self.vecx_view, self.ops[4], self.vecy_view,
+                                self.ops[5], self.out2_view, self.c_view, align=Qt.AlignTop)
+        matrix = vcol(self.zoom_row, self.matrix_more, self.product_row,
                       self.columns_title, hrow(self.columns_box, align=Qt.AlignTop))
         self.split = QSplitter(Qt.Vertical)
         self.split.addWidget(scroll(self.direct))
@@ -254,6 +260,7 @@ class TransposedPage(LabPage):
         partials are the stage: their last row was cut at 5/8), the matrix the rest, and scroll the
         matrix view to the part the state shows (only when that part or the layout changed)."""
         share = 7 if self.state.settings.presentation else 5
+        self._fit_direct()
         self._split_sizes(self.direct.sizeHint().height() + self.state.px(40), lambda total: total * share // 8)
         self._fit_matrix()
         part = self.store.value.matrix_part
@@ -266,6 +273,26 @@ class TransposedPage(LabPage):
             finally:
                 self._scrolling = False
 
+    def _fit_direct(self) -> None:
+        """Outside presentation a scatter-add row too wide for the view fits it when it can at a legible
+        size: captions wrap over their grids ("Running sum: 2 of 4 partials") and the grids shrink, down to
+        LEGIBLE_POINTS (the slide's example is wider than a 1280-pixel window leaves it); below, it
+        scrolls. In presentation the controls fold away and the grids keep their size."""
+        views = [self.input_view, *self.partial_views, self.sum_view, self.output_view]
+        wrap_captions(views, False)
+        zoomed_in_row(views, 1.0, self.direct)
+        area = self.split.widget(0)
+        if self.state.settings.presentation or not area.isVisible():
+            return
+        width, _tall = room_beside_bar(area)
+        if self.direct.sizeHint().width() <= width:
+            return
+        wrap_captions(views, True)
+        zoomed_in_row(views, 1.0, self.direct)   # the parents learn the wrapped captions' sizes
+        floor = legible_zoom(views)
+        fit = largest_fit(width_fits(views, self.direct, width), floor)
+        zoomed_in_row(views, floor if fit is None else fit, self.direct)
+
     def _matrix_stage(self):
         spacing = self.matrix_scroll.widget().layout().spacing()
         if self.store.value.matrix_part == "columns":
@@ -273,6 +300,14 @@ class TransposedPage(LabPage):
         else:
             views, above = [v for v in self._zoomed_views() if v.isVisibleTo(self)], self.zoom_row
         return views, self.matrix_scroll.viewport().height() - above.sizeHint().height() - 2 * spacing
+
+    def _product_views(self):
+        if self.store.value.matrix_part == "columns":
+            return tuple(self.column_views[:self.x.size])
+        return self._zoomed_views()
+
+    def _product_row(self):
+        return self.columns_box if self.store.value.matrix_part == "columns" else self.product_row
 
     def _apply_matrix_zoom(self) -> None:
         """The product's grids follow the state's zoom; the decomposition's columns only the fit."""

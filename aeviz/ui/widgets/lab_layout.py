@@ -1,9 +1,13 @@
-"""Small layout helpers shared by the convolution and transposed-convolution pages."""
+"""Small layout helpers shared by the pages: rows, columns, a column of controls in a scroll area."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+#: characters a shrinkable combo box keeps when its column is narrow
+COMBO_MIN_CHARS = 14
 
 
 def scroll(widget: QWidget, resizable: bool = True) -> QScrollArea:
@@ -28,6 +32,38 @@ class _ControlsScroll(QScrollArea):
             hint.setWidth(min(need, cap))
         return hint
 
+    def sizeHint(self):
+        """The content's preferred width beside the vertical scroll bar a column of controls usually
+        has: without it the bar took its width from the content (a combo box's text was elided)."""
+        hint = super().sizeHint()
+        content = self.widget()
+        if content is not None:
+            hint.setWidth(content.sizeHint().width() + self.verticalScrollBar().sizeHint().width() + 4)
+        return hint
+
+
+class _NarrowCombo(QObject):
+    """Lets a combo box shrink below its longest item (Qt's minimum): one long item in a list (a
+    pretrained model's name) otherwise set the whole column's minimum width, and the training page's
+    settings scrolled sideways on a 1280-pixel screen. The combo still asks for its longest item's
+    width (its size hint), so it shows whole wherever there is room. Follows the font (zoom)."""
+
+    def __init__(self, combo: QComboBox):
+        super().__init__(combo)
+        self._apply(combo)
+        combo.installEventFilter(self)
+
+    @staticmethod
+    def _apply(combo: QComboBox) -> None:
+        metrics = combo.fontMetrics()
+        combo.setMinimumWidth(min(combo.minimumSizeHint().width(),
+                                  metrics.averageCharWidth() * COMBO_MIN_CHARS + 2 * metrics.height()))
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.FontChange:
+            self._apply(watched)
+        return False
+
 
 def controls_column(widget: QWidget) -> QScrollArea:
     """A column of controls (left of a page's views) in a scroll area sized to its content."""
@@ -38,6 +74,13 @@ def controls_column(widget: QWidget) -> QScrollArea:
     for label in widget.findChildren(QLabel):  # text wraps instead of widening the column
         label.setWordWrap(True)
     return area
+
+
+def let_combos_shrink(widget: QWidget) -> None:
+    """The combo boxes in ``widget`` may be narrower than their longest item (elided; the list shows it
+    whole): for a column whose lists hold long names (the pretrained models)."""
+    for combo in widget.findChildren(QComboBox):
+        _NarrowCombo(combo)
 
 
 def op_label(symbol: str) -> QLabel:

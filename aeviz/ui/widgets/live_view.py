@@ -62,7 +62,7 @@ class LossCurves(QWidget, Translatable):
         self._init_texts()
         self.state = state
         self.plot = LossPlot(state)
-        self.plot.setMinimumHeight(state.px(160))
+        self.plot.setMinimumHeight(state.px(140))   # with the run controls, drawing and images: 720 px high
         for axis in ("left", "bottom"):  # major grid lines only: minor ones cost ~2/3 of each redraw
             self.plot.getAxis(axis).setStyle(maxTickLevel=0)
             self.plot.getAxis(axis).enableAutoSIPrefix(False)

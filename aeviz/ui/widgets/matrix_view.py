@@ -42,6 +42,8 @@ class MatrixView(QWidget):
         #: Ctrl + wheel zooms this view itself; off when a page keeps the zoom in its state
         self.wheel_zoom = True
         self.caption = ""
+        #: the caption wraps at spaces to the grid's width (a narrow grid under a long caption)
+        self.wrap_caption = False
         self.color_mode = None     # None | "heat" | "diverging"
         self.show_numbers = True
         self._data = np.zeros((1, 1))
@@ -142,11 +144,18 @@ class MatrixView(QWidget):
         self._numbers_fit = self.show_numbers and self.cell_h >= fm.height() * 0.9
         cap_font = self.state.font(1.0, bold=True)
         self._cap_font = cap_font
-        self.top = QFontMetrics(cap_font).height() + self.state.px(4) if self.caption else 0
+        cap_metrics = QFontMetrics(cap_font)
         self.margin = self.state.px(3)
         rows, cols = self._data.shape
-        w = max(2 * self.margin + cols * self.cell_w,
-                QFontMetrics(cap_font).horizontalAdvance(self.caption) + 2 * self.margin if self.caption else 0)
+        caption_w = cap_metrics.horizontalAdvance(self.caption)
+        caption_h = cap_metrics.height()
+        if self.wrap_caption and self.caption:
+            width = max(cols * self.cell_w, *(cap_metrics.horizontalAdvance(word) for word in self.caption.split(" ")))
+            box = cap_metrics.boundingRect(QRect(0, 0, width, 100 * caption_h), Qt.TextWordWrap, self.caption)
+            lines = max(1, round(box.height() / cap_metrics.lineSpacing()))   # one line: as tall as unwrapped
+            caption_w, caption_h = box.width(), caption_h + (lines - 1) * cap_metrics.lineSpacing()
+        self.top = caption_h + self.state.px(4) if self.caption else 0
+        w = max(2 * self.margin + cols * self.cell_w, caption_w + 2 * self.margin if self.caption else 0)
         size = QSize(w, self.top + 2 * self.margin + rows * self.cell_h)
         if size != getattr(self, "_size", None):
             self._size = size
@@ -218,7 +227,9 @@ class MatrixView(QWidget):
         if self.caption:
             p.setFont(self._cap_font)
             p.setPen(QColor(colors.text))
-            p.drawText(QRect(self.margin, 0, self.width(), self.top), Qt.AlignLeft | Qt.AlignVCenter, self.caption)
+            flags = Qt.AlignLeft | Qt.AlignVCenter | (Qt.TextWordWrap if self.wrap_caption else 0)
+            p.drawText(QRect(self.margin, 0, self.width() - (2 * self.margin if self.wrap_caption else 0), self.top),
+                       flags, self.caption)
         rows, cols = self._data.shape
         r0 = max(0, (exposed.top() - self.top - self.margin) // self.cell_h)
         r1 = min(rows - 1, (exposed.bottom() - self.top - self.margin) // self.cell_h)
