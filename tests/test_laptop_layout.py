@@ -152,3 +152,12 @@ def test_the_transposed_partials_fit_beside_their_sum_and_output(laptop_window, 
     assert all(_inside(v, area, window) for v in grids)
     assert min(v._font.pointSizeF() for v in grids) >= LEGIBLE_POINTS - 0.05
     np.testing.assert_array_equal(page.output_view.data()[3], [57, 107, 164, 100])   # the lesson's last row
+
+
+def test_the_linear_page_shows_its_data_choice_whole(laptop_window, qtbot):
+    """« Images MNIST (une par ligne) » was elided to « Images MNIST (une par lig »: the narrow
+    column puts the list under its label instead."""
+    page = _open(laptop_window, qtbot, "linear")
+    combo = page.source
+    assert combo.currentText() == "Images MNIST (une par ligne)"
+    assert combo.width() >= combo.sizeHint().width(), (combo.width(), combo.sizeHint().width())

@@ -30,7 +30,7 @@ from aeviz.ui.numbers import fmt_int
 from aeviz.ui.widgets import enable, fmt_num
 from aeviz.ui.widgets.factor_panel import FactorPanel
 from aeviz.ui.widgets.grid_editor import GridEditor
-from aeviz.ui.widgets.lab_layout import scroll, vcol, controls_column
+from aeviz.ui.widgets.lab_layout import WholeCombo, controls_column, scroll, vcol
 from aeviz.ui.widgets.plots import ThemedPlot
 from aeviz.ui.workers import TaskSlot
 
@@ -108,7 +108,7 @@ class LinearPage(Page):
         self.last_report: LinearFitReport | None = None
         self._message = ""
         # --- controls
-        self.source = QComboBox()
+        self.source = WholeCombo()
         self.editor = GridEditor(state, "linear.matrix", 8, 6, DEFAULT_X, (), (0, 9))
         self.n_combo = QComboBox()
         for n in MNIST_SIZES:
@@ -118,6 +118,7 @@ class LinearPage(Page):
         self.bind_text(self.train_button.setText, "linear.train")
         self.bind_text(self.stop_button.setText, "linear.stop")
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # a laptop's narrow column: the field goes under its label
         self.labels = {key: QLabel() for key in ("linear.data", "linear.n", "linear.k")}
         for key, label in self.labels.items():
             self.bind_text(label.setText, key)

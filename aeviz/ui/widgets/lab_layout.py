@@ -83,6 +83,19 @@ def let_combos_shrink(widget: QWidget) -> None:
         _NarrowCombo(combo)
 
 
+class WholeCombo(QComboBox):
+    """A combo box never narrower than its longest item, in the current language and zoom: a form with
+    ``QFormLayout.WrapLongRows`` then puts it under its label in a narrow column instead of eliding it
+    (the linear page's data choice at 1280×720)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+
+    def minimumSizeHint(self):
+        return self.sizeHint()
+
+
 def op_label(symbol: str) -> QLabel:
     """A big operator between grids: ⋆ = · → +."""
     label = QLabel(symbol)
