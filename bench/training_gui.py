@@ -264,11 +264,13 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from aeviz.core.session import DataSpec, load_training_data
+    from aeviz.ui import gui_gc
     from aeviz.ui.app_state import AppState
     from aeviz.ui.pages.training import TrainingPage
     from aeviz.ui.settings import Settings
 
     app = QApplication([])
+    gui_gc.install(app)  # as the app does: no collection of the whole heap in the training thread
     state = AppState(Settings(language="en"))
     state.persist = False
     state.apply_font()
