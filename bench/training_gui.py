@@ -240,6 +240,16 @@ def gui_run(app, page, state) -> dict:
             "cpu_gui_thread": 1e6 * gui_cpu / samples, "cpu_training": 1e6 * (p1 - p0 - gui_cpu) / samples}
 
 
+#: (printed name, key of a rep's row, scale) of the summary's lines
+SUMMARY = (("headless / plain (>= 0.97)", "headless", 1), ("GUI / plain (>= 0.95)", "gui", 1),
+           ("lateness p50 (ms)", "p50", 1), ("lateness p99 (ms, <= 30)", "p99", 1), ("lateness max (ms)", "max", 1),
+           ("reconstructions/s (>= 5)", "recon", 1), ("curve redraws/s (>= 1)", "curves", 1),
+           ("GUI thread CPU (% of run)", "gui_cpu", 100), ("CPU: plain / headless", "cpu_headless", 1),
+           ("CPU: plain / GUI training", "cpu_gui_training", 1), ("CPU: plain / GUI total", "cpu_gui_total", 1),
+           ("turns: headless / plain wall", "turns_wall", 1), ("turns: headless / plain CPU", "turns_cpu", 1),
+           ("load average (1 min)", "load", 1))
+
+
 def summary(name: str, values) -> str:
     import numpy as np
 
@@ -325,20 +335,8 @@ def main(argv=None) -> int:
               f"       headless Trainer and plain loop taking turns every snapshot: {turns_wall:.3f}× in wall time, "
               f"{turns_cpu:.3f}× in CPU time", flush=True)
     print(f"\n{'over ' + str(len(rows)) + ' reps':<28} {'min':>8} {'median':>8} {'max':>8}")
-    print(summary("headless / plain (>= 0.97)", [r["headless"] for r in rows]))
-    print(summary("GUI / plain (>= 0.95)", [r["gui"] for r in rows]))
-    print(summary("lateness p50 (ms)", [r["p50"] for r in rows]))
-    print(summary("lateness p99 (ms, <= 30)", [r["p99"] for r in rows]))
-    print(summary("lateness max (ms)", [r["max"] for r in rows]))
-    print(summary("reconstructions/s (>= 5)", [r["recon"] for r in rows]))
-    print(summary("curve redraws/s (>= 1)", [r["curves"] for r in rows]))
-    print(summary("GUI thread CPU (% of run)", [100 * r["gui_cpu"] for r in rows]))
-    print(summary("CPU: plain / headless", [r["cpu_headless"] for r in rows]))
-    print(summary("CPU: plain / GUI training", [r["cpu_gui_training"] for r in rows]))
-    print(summary("CPU: plain / GUI total", [r["cpu_gui_total"] for r in rows]))
-    print(summary("turns: headless / plain wall", [r["turns_wall"] for r in rows]))
-    print(summary("turns: headless / plain CPU", [r["turns_cpu"] for r in rows]))
-    print(summary("load average (1 min)", [r["load"] for r in rows]))
+    for name, key, scale in SUMMARY:
+        print(summary(name, [scale * r[key] for r in rows]))
     page.grab().save(os.environ.get("AEVIZ_BENCH_PNG", "/tmp/aeviz-training-gui.png"))
     page.shutdown()
     page.close()

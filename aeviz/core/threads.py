@@ -95,18 +95,21 @@ class ThreadChooser:
         return self._block is not None
 
     def _start_probe(self) -> None:
+        self._block = None
+        if len(self.candidates) == 1:
+            return
         self._seconds = dict.fromkeys(self.candidates, 0.0)
         self._samples = dict.fromkeys(self.candidates, 0)
-        self._block = 0 if len(self.candidates) > 1 else None
+        self._block = 0
         self._enter_block()
 
     def _enter_block(self) -> None:
-        self.threads = self._order[self._block] if self._block is not None else self.threads
+        self.threads = self._order[self._block]
         self._skip, self._block_s, self._block_steps = True, 0.0, 0
 
     def trained(self, seconds: float) -> None:
         """``seconds`` more of training went by (probe or not): time to measure again?"""
-        if self._block is not None:
+        if self._block is not None or len(self.candidates) == 1:
             return
         self._settled_for += seconds
         if self._settled_for >= self.reprobe_every_s:
